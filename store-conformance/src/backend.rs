@@ -1,0 +1,72 @@
+//! How the suite obtains fresh engines from a backend.
+
+use std::fmt;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, TimeZone, Utc};
+use futures::future::BoxFuture;
+use store_core::{Clock, Engine, TestClock};
+use store_memory::MemoryStore;
+
+/// A fresh, empty engine and what to do to clean it up.
+pub struct Instance {
+    pub engine: Arc<dyn Engine>,
+    pub teardown: Option<BoxFuture<'static, ()>>,
+}
+
+impl Instance {
+    pub fn new(engine: Arc<dyn Engine>) -> Self {
+        Instance { engine, teardown: None }
+    }
+
+    pub fn with_teardown(engine: Arc<dyn Engine>, teardown: BoxFuture<'static, ()>) -> Self {
+        Instance { engine, teardown: Some(teardown) }
+    }
+}
+
+impl fmt::Debug for Instance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Instance").field("engine", &self.engine).finish_non_exhaustive()
+    }
+}
+
+/// A storage backend under test.
+#[async_trait]
+pub trait Backend: Send + Sync {
+    fn name(&self) -> String;
+
+    /// A new engine that shares no data with any other instance, whose generated timestamps
+    /// come from `clock`. Failing to get one (no database, say) is an error naming the cause.
+    async fn instance(&self, clock: Arc<dyn Clock>) -> Result<Instance, String>;
+}
+
+/// What a scenario gets: a fresh engine and the test clock it reads.
+#[derive(Debug, Clone)]
+pub struct Fixture {
+    pub engine: Arc<dyn Engine>,
+    pub clock: Arc<TestClock>,
+}
+
+/// Where every test clock starts: a time with nanoseconds, so truncation is always exercised.
+pub fn clock_start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2024, 5, 6, 13, 58, 55).unwrap() + chrono::Duration::nanoseconds(123_456_789)
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MemoryBackend;
+
+#[async_trait]
+impl Backend for MemoryBackend {
+    fn name(&self) -> String {
+        "memory".to_owned()
+    }
+
+    async fn instance(&self, clock: Arc<dyn Clock>) -> Result<Instance, String> {
+        Ok(Instance::new(Arc::new(MemoryStore::new(clock))))
+    }
+}
+
+pub(crate) fn new_clock() -> Arc<TestClock> {
+    Arc::new(TestClock::new(clock_start()))
+}

@@ -1,0 +1,43 @@
+//! The conformance suite of maeve-store: every backend runs the same named scenarios (one per
+//! contract clause), the same model-based property test and the same differential test, and
+//! the suite proves its own strength by killing deliberately broken backends.
+//!
+//! A backend crate plugs in by implementing [`Backend`] and invoking [`conformance_tests!`].
+
+pub mod backend;
+pub mod check;
+pub mod fixtures;
+pub mod model;
+pub mod mutants;
+pub mod runner;
+pub mod scenarios;
+
+pub use backend::{Backend, Fixture, Instance, MemoryBackend};
+pub use check::{Failure, Outcome};
+pub use runner::{run_all_scenarios, run_scenario, ScenarioReport};
+pub use scenarios::SCENARIOS;
+
+/// Expands to one `#[tokio::test]` per scenario for the backend `$backend` (an expression of a
+/// type implementing [`Backend`]), so a failing test names the contract clause it broke.
+#[macro_export]
+macro_rules! conformance_tests {
+    ($backend:expr) => {
+        $crate::for_each_scenario!(__scenario_test; $backend);
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __scenario_test {
+    ($backend:expr; $($group:ident :: $name:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $name() {
+                let backend = $backend;
+                if let Err(failure) = $crate::run_scenario(&backend, |f| Box::pin($crate::scenarios::$group::$name(f))).await {
+                    panic!("{} failed on {}: {failure}", stringify!($name), $crate::Backend::name(&backend));
+                }
+            }
+        )*
+    };
+}
