@@ -62,8 +62,12 @@ macro_rules! check_invalid {
             other => {
                 return Err($crate::Failure(format!(
                     "{}: expected an invalid-argument error naming {:?}, got {:?} (at {}:{})",
-                    stringify!($result), $field, other, file!(), line!()
-                )))
+                    stringify!($result),
+                    $field,
+                    other,
+                    file!(),
+                    line!()
+                )));
             }
         }
     }};

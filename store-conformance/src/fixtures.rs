@@ -30,7 +30,11 @@ pub fn auth(security_profile: SecurityProfile, password: &str) -> ChargeStationA
     }
 }
 
-pub fn setting(value: &str, status: ChargeStationSettingStatus, send_after: Option<DateTime<Utc>>) -> ChargeStationSetting {
+pub fn setting(
+    value: &str,
+    status: ChargeStationSettingStatus,
+    send_after: Option<DateTime<Utc>>,
+) -> ChargeStationSetting {
     ChargeStationSetting { value: value.to_owned(), status, send_after }
 }
 
@@ -60,7 +64,11 @@ pub fn install_certificates(certificates: Vec<ChargeStationInstallCertificate>) 
     ChargeStationInstallCertificates { charge_station_id: "ignored-by-the-store".to_owned(), certificates }
 }
 
-pub fn trigger(message: TriggerMessage, status: TriggerStatus, send_after: Option<DateTime<Utc>>) -> ChargeStationTriggerMessage {
+pub fn trigger(
+    message: TriggerMessage,
+    status: TriggerStatus,
+    send_after: Option<DateTime<Utc>>,
+) -> ChargeStationTriggerMessage {
     ChargeStationTriggerMessage {
         charge_station_id: String::new(),
         trigger_message: message,

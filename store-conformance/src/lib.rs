@@ -14,8 +14,20 @@ pub mod scenarios;
 
 pub use backend::{Backend, Fixture, Instance, MemoryBackend};
 pub use check::{Failure, Outcome};
-pub use runner::{run_all_scenarios, run_scenario, ScenarioReport};
+pub use runner::{ScenarioReport, run_all_scenarios, run_scenario};
 pub use scenarios::SCENARIOS;
+
+/// The number of model cases to run: `CONFORMANCE_CASES` if set, else `default`.
+/// A value that is not a positive number is an error, not a silent default.
+pub fn cases_from_env(default: u32) -> u32 {
+    match std::env::var("CONFORMANCE_CASES") {
+        Ok(text) => match text.trim().parse::<u32>() {
+            Ok(cases) if cases > 0 => cases,
+            _ => panic!("CONFORMANCE_CASES must be a positive number, got {text:?}"),
+        },
+        Err(_) => default,
+    }
+}
 
 /// Expands to one `#[tokio::test]` per scenario for the backend `$backend` (an expression of a
 /// type implementing [`Backend`]), so a failing test names the contract clause it broke.

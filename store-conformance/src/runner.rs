@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use futures::future::BoxFuture;
 
-use crate::backend::{new_clock, Backend, Fixture};
+use crate::backend::{Backend, Fixture, new_clock};
 use crate::check::{Failure, Outcome};
 use crate::scenarios::SCENARIOS;
 

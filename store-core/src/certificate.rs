@@ -25,8 +25,6 @@ pub fn certificate_key(pem: &str) -> StoreResult<String> {
 }
 
 fn first_block(text: &str) -> StoreResult<pem::Pem> {
-    let start = text
-        .find("-----BEGIN ")
-        .ok_or_else(|| StoreError::invalid_argument(FIELD, "pem block not found"))?;
+    let start = text.find("-----BEGIN ").ok_or_else(|| StoreError::invalid_argument(FIELD, "pem block not found"))?;
     pem::parse(&text[start..]).map_err(|err| StoreError::invalid_argument(FIELD, format!("pem block not found: {err}")))
 }

@@ -3,11 +3,11 @@
 //! that every backend must apply identically (STORE_CONTRACT.md, section R).
 
 pub mod certificate;
-mod string_enum;
 pub mod clock;
 pub mod error;
 pub mod model;
 pub mod store;
+mod string_enum;
 pub mod time;
 pub mod validate;
 

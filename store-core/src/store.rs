@@ -22,7 +22,10 @@ pub trait ChargeStationSettingsStore: Send + Sync {
         charge_station_id: &str,
         settings: &ChargeStationSettings,
     ) -> StoreResult<()>;
-    async fn lookup_charge_station_settings(&self, charge_station_id: &str) -> StoreResult<Option<ChargeStationSettings>>;
+    async fn lookup_charge_station_settings(
+        &self,
+        charge_station_id: &str,
+    ) -> StoreResult<Option<ChargeStationSettings>>;
     /// Records with ids strictly greater than `previous_charge_station_id` in byte order, at
     /// most `page_size` of them (R6).
     async fn list_charge_station_settings(
@@ -98,7 +101,8 @@ pub trait TokenStore: Send + Sync {
 pub trait TransactionStore: Send + Sync {
     /// Every transaction, ordered by (charge-station id, transaction id).
     async fn transactions(&self) -> StoreResult<Vec<Transaction>>;
-    async fn find_transaction(&self, charge_station_id: &str, transaction_id: &str) -> StoreResult<Option<Transaction>>;
+    async fn find_transaction(&self, charge_station_id: &str, transaction_id: &str)
+    -> StoreResult<Option<Transaction>>;
     /// Atomic upsert per STORE_CONTRACT.md §2.7.
     #[allow(clippy::too_many_arguments)]
     async fn create_transaction(
@@ -145,7 +149,8 @@ pub trait OcpiStore: Send + Sync {
     async fn delete_registration_details(&self, token: &str) -> StoreResult<()>;
     /// Upsert keyed by (role, country code, party id).
     async fn set_party_details(&self, party: &OcpiParty) -> StoreResult<()>;
-    async fn get_party_details(&self, role: &str, country_code: &str, party_id: &str) -> StoreResult<Option<OcpiParty>>;
+    async fn get_party_details(&self, role: &str, country_code: &str, party_id: &str)
+    -> StoreResult<Option<OcpiParty>>;
     /// Parties with exactly this role, ordered by (country code, party id).
     async fn list_party_details_for_role(&self, role: &str) -> StoreResult<Vec<OcpiParty>>;
 }

@@ -73,9 +73,7 @@ impl<T: Validate> Validate for Option<T> {
 
 impl<T: Validate> Validate for [T] {
     fn validate_at(&self, at: &FieldPath<'_>) -> StoreResult<()> {
-        self.iter()
-            .enumerate()
-            .try_for_each(|(index, item)| item.validate_at(&FieldPath::Index(at, index)))
+        self.iter().enumerate().try_for_each(|(index, item)| item.validate_at(&FieldPath::Index(at, index)))
     }
 }
 

@@ -48,7 +48,10 @@ impl ChargeStationSettingsStore for MemoryStore {
         Ok(())
     }
 
-    async fn lookup_charge_station_settings(&self, charge_station_id: &str) -> StoreResult<Option<ChargeStationSettings>> {
+    async fn lookup_charge_station_settings(
+        &self,
+        charge_station_id: &str,
+    ) -> StoreResult<Option<ChargeStationSettings>> {
         argument("charge_station_id", charge_station_id)?;
         Ok(self.settings.get(charge_station_id).map(|stored| settings_record(charge_station_id, &stored)))
     }

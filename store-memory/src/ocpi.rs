@@ -30,7 +30,12 @@ impl OcpiStore for MemoryStore {
         Ok(())
     }
 
-    async fn get_party_details(&self, role: &str, country_code: &str, party_id: &str) -> StoreResult<Option<OcpiParty>> {
+    async fn get_party_details(
+        &self,
+        role: &str,
+        country_code: &str,
+        party_id: &str,
+    ) -> StoreResult<Option<OcpiParty>> {
         argument("role", role)?;
         argument("country_code", country_code)?;
         argument("party_id", party_id)?;
@@ -40,12 +45,8 @@ impl OcpiStore for MemoryStore {
 
     async fn list_party_details_for_role(&self, role: &str) -> StoreResult<Vec<OcpiParty>> {
         argument("role", role)?;
-        let mut parties: Vec<OcpiParty> = self
-            .parties
-            .iter()
-            .filter(|entry| entry.key().0 == role)
-            .map(|entry| entry.value().clone())
-            .collect();
+        let mut parties: Vec<OcpiParty> =
+            self.parties.iter().filter(|entry| entry.key().0 == role).map(|entry| entry.value().clone()).collect();
         parties.sort_by(|a, b| (&a.country_code, &a.party_id).cmp(&(&b.country_code, &b.party_id)));
         Ok(parties)
     }

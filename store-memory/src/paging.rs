@@ -30,7 +30,12 @@ impl<T> Ord for Candidate<T> {
 
 /// The `count` entries with the smallest keys among those strictly after `after` (all of them
 /// when `after` is `None`), in order.
-fn smallest<V, T>(map: &DashMap<String, V>, count: usize, after: Option<&str>, project: impl Fn(&String, &V) -> T) -> Vec<T> {
+fn smallest<V, T>(
+    map: &DashMap<String, V>,
+    count: usize,
+    after: Option<&str>,
+    project: impl Fn(&String, &V) -> T,
+) -> Vec<T> {
     if count == 0 {
         return Vec::new();
     }

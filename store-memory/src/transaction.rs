@@ -37,7 +37,11 @@ impl TransactionStore for MemoryStore {
         Ok(all)
     }
 
-    async fn find_transaction(&self, charge_station_id: &str, transaction_id: &str) -> StoreResult<Option<Transaction>> {
+    async fn find_transaction(
+        &self,
+        charge_station_id: &str,
+        transaction_id: &str,
+    ) -> StoreResult<Option<Transaction>> {
         validate_keys(charge_station_id, transaction_id)?;
         Ok(self.transactions.get(&key(charge_station_id, transaction_id)).map(|found| found.clone()))
     }

@@ -1,1 +1,38 @@
-fn main(){}
+//! `cargo xtask`: the project's automation, one module per command (the cargo-xtask convention).
+
+mod ci;
+mod command;
+mod conformance;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", about = "maeve-store project automation")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Everything CI checks: formatting, clippy with -D warnings, every test, the conformance summary.
+    Ci,
+    /// Run the conformance suite and print one summary line per backend.
+    Conformance(conformance::Args),
+}
+
+fn main() -> ExitCode {
+    let result = match Cli::parse().command {
+        Command::Ci => ci::run(),
+        Command::Conformance(args) => conformance::run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -3,7 +3,7 @@
 use store_core::*;
 
 use crate::fixtures::*;
-use crate::{check_eq, Fixture, Outcome};
+use crate::{Fixture, Outcome, check_eq};
 
 /// R5: a lookup of an absent station is `None`, not an error.
 pub async fn auth_lookup_absent_is_none(f: Fixture) -> Outcome {
@@ -34,7 +34,8 @@ pub async fn runtime_details_set_replaces_and_absent_is_none(f: Fixture) -> Outc
     let e = &f.engine;
     check_eq!(e.lookup_charge_station_runtime_details("cs001").await?, None);
     e.set_charge_station_runtime_details("cs001", &ChargeStationRuntimeDetails { ocpp_version: "1.6".into() }).await?;
-    e.set_charge_station_runtime_details("cs001", &ChargeStationRuntimeDetails { ocpp_version: "2.0.1".into() }).await?;
+    e.set_charge_station_runtime_details("cs001", &ChargeStationRuntimeDetails { ocpp_version: "2.0.1".into() })
+        .await?;
     check_eq!(
         e.lookup_charge_station_runtime_details("cs001").await?,
         Some(ChargeStationRuntimeDetails { ocpp_version: "2.0.1".into() })

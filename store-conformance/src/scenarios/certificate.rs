@@ -1,7 +1,7 @@
 //! §2.8 and R9: the certificate store, keyed by base64url(SHA-256(DER of the first block)).
 
 use crate::fixtures::*;
-use crate::{check, check_eq, check_invalid, Fixture, Outcome};
+use crate::{Fixture, Outcome, check, check_eq, check_invalid};
 
 /// R9: the key of a known certificate is the 43-character value computed by openssl.
 pub async fn certificate_key_is_base64url_sha256_of_first_block(f: Fixture) -> Outcome {
@@ -51,7 +51,10 @@ pub async fn certificate_rejects_non_certificates(f: Fixture) -> Outcome {
         e.set_certificate(&format!("{PUBLIC_KEY}{CERT1}")).await.is_err(),
         "a certificate after a non-certificate first block was accepted"
     );
-    check_invalid!(e.set_certificate("-----BEGIN CERTIFICATE-----\nZ2FyYmFnZQ==\n-----END CERTIFICATE-----\n").await, "pem");
+    check_invalid!(
+        e.set_certificate("-----BEGIN CERTIFICATE-----\nZ2FyYmFnZQ==\n-----END CERTIFICATE-----\n").await,
+        "pem"
+    );
     check_invalid!(e.set_certificate("garbage").await, "pem");
     check_invalid!(e.set_certificate("").await, "pem");
     check_eq!(e.lookup_certificate(CERT1_KEY).await?, None, "nothing stored");

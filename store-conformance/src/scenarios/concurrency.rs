@@ -6,7 +6,7 @@ use std::sync::Arc;
 use store_core::*;
 
 use crate::fixtures::*;
-use crate::{check, check_eq, Failure, Fixture, Outcome};
+use crate::{Failure, Fixture, Outcome, check, check_eq};
 
 pub const TASKS: usize = 8;
 pub const CALLS_PER_TASK: usize = 200;
@@ -62,7 +62,9 @@ pub async fn hammer_one_transaction(engines: &[Arc<dyn Engine>], tasks_per_engin
 pub async fn concurrent_transaction_updates_lose_nothing(f: Fixture) -> Outcome {
     hammer_one_transaction(std::slice::from_ref(&f.engine), TASKS).await?;
     let found = f.engine.find_transaction("cs001", "tx1").await?;
-    let Some(transaction) = found else { return Err(Failure("transaction missing".into())) };
+    let Some(transaction) = found else {
+        return Err(Failure("transaction missing".into()));
+    };
     check_eq!(transaction.updated_seq_no_count, (TASKS * CALLS_PER_TASK) as i64, "update counter");
     check_meter_values_in_call_order(&transaction.meter_values, TASKS, CALLS_PER_TASK)
 }
@@ -109,7 +111,8 @@ pub async fn concurrent_install_certificate_merges_keep_every_id(f: Fixture) -> 
     })
     .await?;
     let found = f.engine.lookup_charge_station_install_certificates("cs001").await?;
-    let mut ids: Vec<String> = found.map(|r| r.certificates.into_iter().map(|c| c.certificate_id).collect()).unwrap_or_default();
+    let mut ids: Vec<String> =
+        found.map(|r| r.certificates.into_iter().map(|c| c.certificate_id).collect()).unwrap_or_default();
     ids.sort();
     check_eq!(ids, (0..16).map(|task| format!("cert-{task:02}")).collect::<Vec<_>>());
     Ok(())

@@ -5,7 +5,7 @@ use store_core::CertificateType::*;
 use store_core::*;
 
 use crate::fixtures::*;
-use crate::{check_eq, Fixture, Outcome};
+use crate::{Fixture, Outcome, check_eq};
 
 fn ids(record: Option<ChargeStationInstallCertificates>) -> Option<Vec<String>> {
     record.map(|r| r.certificates.into_iter().map(|c| c.certificate_id).collect())
@@ -94,6 +94,10 @@ pub async fn install_certificates_list_pages_in_byte_order(f: Fixture) -> Outcom
     let page = e.list_charge_station_install_certificates(10, "a").await?;
     check_eq!(page.iter().map(|r| r.charge_station_id.as_str()).collect::<Vec<_>>(), vec!["a a", "b", "é"]);
     let page = e.list_charge_station_install_certificates(10, "a 0").await?;
-    check_eq!(page.iter().map(|r| r.charge_station_id.as_str()).collect::<Vec<_>>(), vec!["a a", "b", "é"], "absent cursor");
+    check_eq!(
+        page.iter().map(|r| r.charge_station_id.as_str()).collect::<Vec<_>>(),
+        vec!["a a", "b", "é"],
+        "absent cursor"
+    );
     Ok(())
 }

@@ -4,7 +4,7 @@ use chrono::Duration;
 use store_core::*;
 
 use crate::fixtures::*;
-use crate::{check_eq, Fixture, Outcome};
+use crate::{Fixture, Outcome, check_eq};
 
 /// R2: `evses` None, Some(empty) and Some(non-empty) are distinct and preserved; nested
 /// fields (optional evse id, negative numbers, verbatim timestamps) round-trip.

@@ -3,7 +3,7 @@
 use store_core::*;
 
 use crate::fixtures::*;
-use crate::{check_eq, Fixture, Outcome};
+use crate::{Fixture, Outcome, check_eq};
 
 /// §2.9: registrations are keyed by token: absent is `None`, set replaces, delete is idempotent.
 pub async fn registration_set_replaces_and_delete_is_idempotent(f: Fixture) -> Outcome {

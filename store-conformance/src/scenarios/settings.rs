@@ -4,7 +4,7 @@ use store_core::ChargeStationSettingStatus::*;
 use store_core::*;
 
 use crate::fixtures::*;
-use crate::{check, check_eq, Fixture, Outcome};
+use crate::{Fixture, Outcome, check, check_eq};
 
 /// R5: a lookup of an absent station is `None`.
 pub async fn settings_lookup_absent_is_none(f: Fixture) -> Outcome {

@@ -4,7 +4,7 @@ use chrono::Duration;
 use store_core::*;
 
 use crate::fixtures::*;
-use crate::{check_eq, Fixture, Outcome};
+use crate::{Fixture, Outcome, check_eq};
 
 /// R5: absent uid is `None`.
 pub async fn token_lookup_absent_is_none(f: Fixture) -> Outcome {

@@ -4,7 +4,7 @@
 use store_core::*;
 
 use crate::fixtures::*;
-use crate::{check, check_eq, Fixture, Outcome};
+use crate::{Fixture, Outcome, check, check_eq};
 
 fn expected(cs: &str, tx: &str) -> Transaction {
     Transaction {
@@ -154,10 +154,11 @@ pub async fn transaction_keys_are_composite_and_listed_in_order(f: Fixture) -> O
     let all = e.transactions().await?;
     let listed: Vec<(String, String, String)> =
         all.into_iter().map(|t| (t.charge_station_id, t.transaction_id, t.id_token)).collect();
-    let want: Vec<(String, String, String)> = [("B", "z", 4), ("a", "", 5), ("a", "b-c", 1), ("a", "b:c", 3), ("a-b", "c", 0), ("a:b", "c", 2)]
-        .into_iter()
-        .map(|(cs, tx, n)| (cs.to_owned(), tx.to_owned(), format!("id{n}")))
-        .collect();
+    let want: Vec<(String, String, String)> =
+        [("B", "z", 4), ("a", "", 5), ("a", "b-c", 1), ("a", "b:c", 3), ("a-b", "c", 0), ("a:b", "c", 2)]
+            .into_iter()
+            .map(|(cs, tx, n)| (cs.to_owned(), tx.to_owned(), format!("id{n}")))
+            .collect();
     check_eq!(listed, want);
     Ok(())
 }
@@ -166,7 +167,8 @@ pub async fn transaction_keys_are_composite_and_listed_in_order(f: Fixture) -> O
 /// optional fields keep `None` apart from `Some("")`; timestamps are verbatim.
 pub async fn meter_values_roundtrip_bit_exactly(f: Fixture) -> Outcome {
     let e = &f.engine;
-    let specials = [f64::NAN, -f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -0.0, 0.0, f64::MIN_POSITIVE / 2.0, f64::MAX, 0.1];
+    let specials =
+        [f64::NAN, -f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -0.0, 0.0, f64::MIN_POSITIVE / 2.0, f64::MAX, 0.1];
     let mut mv = meter_value("2024-05-06T13:58:55.123456789+05:30", &specials);
     mv.sampled_values[0].context = None;
     mv.sampled_values[0].measurand = Some(String::new());
@@ -176,10 +178,8 @@ pub async fn meter_values_roundtrip_bit_exactly(f: Fixture) -> Outcome {
     e.update_transaction("cs001", "tx1", &[mv.clone(), odd_timestamp.clone()]).await?;
     let found = e.find_transaction("cs001", "tx1").await?;
     check_eq!(found.as_ref().map(|t| t.meter_values.clone()), Some(vec![mv, odd_timestamp]));
-    let bits: Vec<u64> = found
-        .iter()
-        .flat_map(|t| t.meter_values[0].sampled_values.iter().map(|s| s.value.to_bits()))
-        .collect();
+    let bits: Vec<u64> =
+        found.iter().flat_map(|t| t.meter_values[0].sampled_values.iter().map(|s| s.value.to_bits())).collect();
     check!(bits == specials.map(f64::to_bits), "value bits differ: {bits:x?}");
     Ok(())
 }

@@ -5,7 +5,7 @@ use store_core::TriggerStatus::*;
 use store_core::*;
 
 use crate::fixtures::*;
-use crate::{check_eq, Fixture, Outcome};
+use crate::{Fixture, Outcome, check_eq};
 
 fn with_id(id: &str, message: &ChargeStationTriggerMessage) -> ChargeStationTriggerMessage {
     ChargeStationTriggerMessage { charge_station_id: id.to_owned(), ..message.clone() }

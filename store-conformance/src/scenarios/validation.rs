@@ -8,14 +8,17 @@ use store_core::ChargeStationSettingStatus::Pending;
 use store_core::*;
 
 use crate::fixtures::*;
-use crate::{check_eq, check_invalid, Fixture, Outcome};
+use crate::{Fixture, Outcome, check_eq, check_invalid};
 
 const NUL_ID: &str = "cs\u{0}01";
 
 /// R10: NUL in a station-id argument of every charge-station store is rejected; nothing stored.
 pub async fn nul_rejected_in_charge_station_ids(f: Fixture) -> Outcome {
     let e = &f.engine;
-    check_invalid!(e.set_charge_station_auth(NUL_ID, &auth(SecurityProfile::TlsWithBasicAuth, "")).await, "charge_station_id");
+    check_invalid!(
+        e.set_charge_station_auth(NUL_ID, &auth(SecurityProfile::TlsWithBasicAuth, "")).await,
+        "charge_station_id"
+    );
     check_invalid!(e.lookup_charge_station_auth(NUL_ID).await, "charge_station_id");
     check_invalid!(e.update_charge_station_settings(NUL_ID, &settings(&[])).await, "charge_station_id");
     check_invalid!(e.lookup_charge_station_settings(NUL_ID).await, "charge_station_id");
@@ -24,7 +27,10 @@ pub async fn nul_rejected_in_charge_station_ids(f: Fixture) -> Outcome {
     let details = ChargeStationRuntimeDetails { ocpp_version: "1.6".into() };
     check_invalid!(e.set_charge_station_runtime_details(NUL_ID, &details).await, "charge_station_id");
     check_invalid!(e.lookup_charge_station_runtime_details(NUL_ID).await, "charge_station_id");
-    check_invalid!(e.update_charge_station_install_certificates(NUL_ID, &install_certificates(vec![])).await, "charge_station_id");
+    check_invalid!(
+        e.update_charge_station_install_certificates(NUL_ID, &install_certificates(vec![])).await,
+        "charge_station_id"
+    );
     check_invalid!(e.lookup_charge_station_install_certificates(NUL_ID).await, "charge_station_id");
     check_invalid!(e.list_charge_station_install_certificates(5, NUL_ID).await, "previous_charge_station_id");
     let message = trigger(TriggerMessage::Heartbeat, TriggerStatus::Pending, None);
@@ -42,7 +48,10 @@ pub async fn nul_rejected_in_charge_station_ids(f: Fixture) -> Outcome {
 /// rejected naming the nested field; nothing of the call is stored.
 pub async fn nul_rejected_in_charge_station_values(f: Fixture) -> Outcome {
     let e = &f.engine;
-    check_invalid!(e.set_charge_station_auth("cs", &auth(SecurityProfile::TlsWithBasicAuth, "p\0w")).await, "base64_sha256_password");
+    check_invalid!(
+        e.set_charge_station_auth("cs", &auth(SecurityProfile::TlsWithBasicAuth, "p\0w")).await,
+        "base64_sha256_password"
+    );
     let bad_key = settings(&[("ok", setting("1", Pending, None)), ("k\0", setting("2", Pending, None))]);
     check_invalid!(e.update_charge_station_settings("cs", &bad_key).await, "settings.settings");
     let bad_value = settings(&[("a", setting("1", Pending, None)), ("b", setting("2\0", Pending, None))]);
@@ -50,7 +59,10 @@ pub async fn nul_rejected_in_charge_station_values(f: Fixture) -> Outcome {
     let mut bad_cert = install_certificate("c2", V2g, CertPending, None);
     bad_cert.certificate_data.push('\0');
     let certs = install_certificates(vec![install_certificate("c1", V2g, CertPending, None), bad_cert]);
-    check_invalid!(e.update_charge_station_install_certificates("cs", &certs).await, "certificates.certificates[1].certificate_data");
+    check_invalid!(
+        e.update_charge_station_install_certificates("cs", &certs).await,
+        "certificates.certificates[1].certificate_data"
+    );
     let details = ChargeStationRuntimeDetails { ocpp_version: "1.6\0".into() };
     check_invalid!(e.set_charge_station_runtime_details("cs", &details).await, "ocpp_version");
     check_eq!(e.lookup_charge_station_auth("cs").await?, None);
@@ -72,7 +84,10 @@ pub async fn nul_rejected_in_tokens_and_transactions(f: Fixture) -> Outcome {
     let mut mv = meter_value("t", &[1.0, 2.0]);
     mv.sampled_values[1].phase = Some("L1\0".into());
     let good = meter_value("t", &[1.0]);
-    check_invalid!(e.create_transaction("cs", "tx", "id", "t", &[good.clone(), mv.clone()], 1, false).await, "meter_values[1].sampled_values[1].phase");
+    check_invalid!(
+        e.create_transaction("cs", "tx", "id", "t", &[good.clone(), mv.clone()], 1, false).await,
+        "meter_values[1].sampled_values[1].phase"
+    );
     check_invalid!(e.update_transaction("cs", "tx", &[mv.clone()]).await, "meter_values[0].sampled_values[1].phase");
     check_invalid!(e.end_transaction("cs", "tx", "id", "t", &[mv], 1).await, "meter_values");
     check_invalid!(e.create_transaction("c\0s", "tx", "id", "t", &[], 1, false).await, "charge_station_id");
@@ -115,7 +130,7 @@ pub async fn nul_rejected_in_certificates_ocpi_and_locations(f: Fixture) -> Outc
     evse_nul.evse_id = Some("\0".into());
     check_invalid!(e.set_location(&location("loc", Some(vec![evse_nul]))).await, "location.evses[0].evse_id");
     let mut coordinates_nul = location("loc", None);
-    coordinates_nul.coordinates.latitude = "5\01".into();
+    coordinates_nul.coordinates.latitude = "51\u{0}".into();
     check_invalid!(e.set_location(&coordinates_nul).await, "location.coordinates.latitude");
     check_invalid!(e.lookup_location("l\0oc").await, "location_id");
     check_eq!(e.list_locations(0, 10).await?, vec![], "no location stored");
@@ -144,11 +159,15 @@ pub async fn send_after_truncated_to_microseconds(f: Fixture) -> Outcome {
         e.update_charge_station_settings(&id, &settings(&[("k", setting("v", Pending, given))])).await?;
         let found = e.lookup_charge_station_settings(&id).await?;
         check_eq!(found.and_then(|s| s.settings.get("k").map(|v| v.send_after)), Some(stored), "setting {n}");
-        e.update_charge_station_install_certificates(&id, &install_certificates(vec![install_certificate("c", V2g, CertPending, given)]))
-            .await?;
+        e.update_charge_station_install_certificates(
+            &id,
+            &install_certificates(vec![install_certificate("c", V2g, CertPending, given)]),
+        )
+        .await?;
         let found = e.lookup_charge_station_install_certificates(&id).await?;
         check_eq!(found.map(|r| r.certificates[0].send_after), Some(stored), "install certificate {n}");
-        e.set_charge_station_trigger_message(&id, &trigger(TriggerMessage::Heartbeat, TriggerStatus::Pending, given)).await?;
+        e.set_charge_station_trigger_message(&id, &trigger(TriggerMessage::Heartbeat, TriggerStatus::Pending, given))
+            .await?;
         let found = e.lookup_charge_station_trigger_message(&id).await?;
         check_eq!(found.map(|t| t.send_after), Some(stored), "trigger {n}");
     }
@@ -160,7 +179,10 @@ pub async fn send_after_outside_storable_range_rejected(f: Fixture) -> Outcome {
     let e = &f.engine;
     let too_late = Utc.with_ymd_and_hms(10_000, 1, 1, 0, 0, 0).unwrap();
     let too_early = Utc.with_ymd_and_hms(0, 12, 31, 23, 59, 59).unwrap();
-    check_invalid!(e.update_charge_station_settings("cs", &settings(&[("k", setting("v", Pending, Some(too_late)))])).await, "send_after");
+    check_invalid!(
+        e.update_charge_station_settings("cs", &settings(&[("k", setting("v", Pending, Some(too_late)))])).await,
+        "send_after"
+    );
     let certs = install_certificates(vec![install_certificate("c", V2g, CertPending, Some(too_early))]);
     check_invalid!(e.update_charge_station_install_certificates("cs", &certs).await, "send_after");
     let message = trigger(TriggerMessage::Heartbeat, TriggerStatus::Pending, Some(too_late));

@@ -11,11 +11,8 @@ pub enum SecurityProfile {
 }
 
 impl SecurityProfile {
-    pub const ALL: [SecurityProfile; 3] = [
-        Self::UnsecuredTransportWithBasicAuth,
-        Self::TlsWithBasicAuth,
-        Self::TlsWithClientSideCertificates,
-    ];
+    pub const ALL: [SecurityProfile; 3] =
+        [Self::UnsecuredTransportWithBasicAuth, Self::TlsWithBasicAuth, Self::TlsWithClientSideCertificates];
 
     pub fn as_i16(self) -> i16 {
         self as i16

@@ -1,0 +1,102 @@
+//! `conformance`: runs the whole suite against the chosen backends and prints one summary
+//! line per backend. `cargo xtask conformance` runs this.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, ValueEnum};
+use store_conformance::model::{RunOptions, run_differential, run_model};
+use store_conformance::mutants::judge_mutants;
+use store_conformance::{Backend, MemoryBackend, cases_from_env, run_all_scenarios};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum BackendChoice {
+    Memory,
+    All,
+}
+
+#[derive(Debug, Parser)]
+#[command(about = "Run the maeve-store conformance suite")]
+struct Args {
+    /// Which backend to test.
+    #[arg(long, value_enum, default_value = "memory")]
+    backend: BackendChoice,
+    /// Model cases per backend (default: CONFORMANCE_CASES, else 1000 for memory).
+    #[arg(long)]
+    cases: Option<u32>,
+}
+
+struct Target {
+    backend: Arc<dyn Backend>,
+    model_cases: u32,
+    /// Model cases spent on each mutant; scenarios usually kill it first.
+    mutant_model_cases: u32,
+}
+
+async fn check(target: &Target) -> Result<String, String> {
+    let name = target.backend.name();
+    let report = run_all_scenarios(target.backend.clone(), false).await;
+    for (scenario, failure) in &report.failed {
+        eprintln!("conformance: {name}: scenario {scenario} FAILED: {failure}");
+    }
+    let model = run_model(target.backend.clone(), RunOptions::new(target.model_cases)).await;
+    if let Err(failure) = &model {
+        eprintln!("conformance: {name}: model test FAILED: {failure}");
+    }
+    let differential_cases = (target.model_cases / 4).max(1);
+    let reference: Arc<dyn Backend> = Arc::new(MemoryBackend);
+    let differential = run_differential(reference, target.backend.clone(), RunOptions::new(differential_cases)).await;
+    if let Err(failure) = &differential {
+        eprintln!("conformance: {name}: differential test against memory FAILED: {failure}");
+    }
+    let verdicts = judge_mutants(target.backend.clone(), target.mutant_model_cases).await;
+    for verdict in verdicts.iter().filter(|verdict| !verdict.killed()) {
+        eprintln!("conformance: {name}: mutant {:?} SURVIVED", verdict.mutation);
+    }
+    let killed = verdicts.iter().filter(|verdict| verdict.killed()).count();
+    let line = format!(
+        "conformance: {name}: {} scenarios passed, {} model cases passed, {killed}/{} mutants killed",
+        report.passed.len(),
+        model.as_ref().copied().unwrap_or(0),
+        verdicts.len()
+    );
+    if report.failed.is_empty() && model.is_ok() && differential.is_ok() && killed == verdicts.len() {
+        Ok(line)
+    } else {
+        Err(line)
+    }
+}
+
+fn targets(args: &Args) -> Vec<Target> {
+    let cases = |default| args.cases.unwrap_or_else(|| cases_from_env(default));
+    let mut targets =
+        vec![Target { backend: Arc::new(MemoryBackend), model_cases: cases(1_000), mutant_model_cases: 1_000 }];
+    if args.backend == BackendChoice::All {
+        targets.extend(extra_backends(&cases));
+    }
+    targets
+}
+
+fn extra_backends(_cases: &dyn Fn(u32) -> u32) -> Vec<Target> {
+    Vec::new()
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    let mut lines = Vec::new();
+    let mut ok = true;
+    for target in targets(&args) {
+        match check(&target).await {
+            Ok(line) => lines.push(line),
+            Err(line) => {
+                ok = false;
+                lines.push(line);
+            }
+        }
+    }
+    for line in lines {
+        println!("{line}");
+    }
+    if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}

@@ -1,0 +1,183 @@
+//! Runs generated operation sequences: against the reference model (property test) or
+//! against a second backend (differential test). Failures shrink to a minimal sequence.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use proptest::prelude::*;
+use proptest::test_runner::{Config, FileFailurePersistence, TestCaseError, TestError, TestRng, TestRunner};
+use proptest_state_machine::ReferenceStateMachine;
+use store_core::Clock;
+
+use super::execute::execute;
+use super::op::{Observed, Op};
+use super::reference::Model;
+use super::strategy::op;
+use crate::backend::{Backend, Instance, new_clock};
+
+/// The reference state machine: the model's state and the operations that drive it.
+#[derive(Debug)]
+pub struct ModelMachine;
+
+impl ReferenceStateMachine for ModelMachine {
+    type State = Model;
+    type Transition = Op;
+
+    fn init_state() -> BoxedStrategy<Model> {
+        Just(Model::default()).boxed()
+    }
+
+    fn transitions(_: &Model) -> BoxedStrategy<Op> {
+        op()
+    }
+
+    fn apply(mut state: Model, transition: &Op) -> Model {
+        state.apply(transition);
+        state
+    }
+}
+
+/// Where failing model and differential cases are kept, so they run first next time.
+const REGRESSIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/proptest-regressions/model.txt");
+
+#[derive(Debug, Clone, Copy)]
+pub struct RunOptions {
+    pub cases: u32,
+    /// Longest operation sequence per case.
+    pub max_steps: usize,
+    /// Record failures in the committed regression file (off for deliberately broken backends).
+    pub persist_failures: bool,
+    /// Generate from a fixed seed, so that a run's verdict repeats.
+    pub deterministic: bool,
+}
+
+impl RunOptions {
+    pub fn new(cases: u32) -> Self {
+        RunOptions { cases, max_steps: 60, persist_failures: true, deterministic: false }
+    }
+}
+
+fn runner(options: RunOptions) -> TestRunner {
+    let failure_persistence =
+        options.persist_failures.then(|| Box::new(FileFailurePersistence::Direct(REGRESSIONS)) as Box<_>);
+    let config = Config { cases: options.cases, failure_persistence, ..Config::default() };
+    if options.deterministic {
+        let rng = TestRng::deterministic_rng(config.rng_algorithm);
+        TestRunner::new_with_rng(config, rng)
+    } else {
+        TestRunner::new(config)
+    }
+}
+
+async fn fresh(backend: &dyn Backend) -> Result<(Instance, Arc<store_core::TestClock>), String> {
+    let clock = new_clock();
+    let instance = backend.instance(clock.clone() as Arc<dyn Clock>).await?;
+    Ok((instance, clock))
+}
+
+async fn teardown(instance: Instance) {
+    if let Some(teardown) = instance.teardown {
+        teardown.await;
+    }
+}
+
+fn describe(step: usize, op: &Op, expected: &Observed, actual: &Observed, expected_from: &str) -> String {
+    format!("step {step}: {op:?}\n  {expected_from}: {expected:?}\n  backend: {actual:?}")
+}
+
+/// Tells the sequential strategy how many operations ran, so shrinking first drops the ones a
+/// failing case never reached.
+fn count_seen(seen: Option<&AtomicUsize>) {
+    if let Some(seen) = seen {
+        seen.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+async fn against_model(backend: &dyn Backend, ops: &[Op], seen: Option<&AtomicUsize>) -> Result<(), String> {
+    let (instance, clock) = fresh(backend).await?;
+    let mut model = Model::default();
+    let mut outcome = Ok(());
+    for (step, op) in ops.iter().enumerate() {
+        count_seen(seen);
+        let expected = model.apply(op);
+        let actual = execute(instance.engine.as_ref(), &clock, op).await;
+        if expected != actual {
+            outcome = Err(describe(step, op, &expected, &actual, "model"));
+            break;
+        }
+    }
+    teardown(instance).await;
+    outcome
+}
+
+async fn against_each_other(
+    first: &dyn Backend,
+    second: &dyn Backend,
+    ops: &[Op],
+    seen: Option<&AtomicUsize>,
+) -> Result<(), String> {
+    let (a, a_clock) = fresh(first).await?;
+    let (b, b_clock) = fresh(second).await?;
+    let mut outcome = Ok(());
+    for (step, op) in ops.iter().enumerate() {
+        count_seen(seen);
+        let expected = execute(a.engine.as_ref(), &a_clock, op).await;
+        let actual = execute(b.engine.as_ref(), &b_clock, op).await;
+        if expected != actual {
+            outcome = Err(describe(step, op, &expected, &actual, &first.name()));
+            break;
+        }
+    }
+    teardown(a).await;
+    teardown(b).await;
+    outcome
+}
+
+/// Runs the generated cases on a blocking thread (proptest is synchronous) and drives each
+/// case's async calls on the current runtime.
+async fn run_cases<F>(options: RunOptions, case: F) -> Result<u32, String>
+where
+    F: Fn(Vec<Op>, Option<Arc<AtomicUsize>>) -> futures::future::BoxFuture<'static, Result<(), String>>
+        + Send
+        + 'static,
+{
+    let handle = tokio::runtime::Handle::current();
+    let strategy = ModelMachine::sequential_strategy(1..options.max_steps);
+    tokio::task::spawn_blocking(move || {
+        let mut runner = runner(options);
+        let result =
+            runner.run(&strategy, |(_, ops, seen)| handle.block_on(case(ops, seen)).map_err(TestCaseError::fail));
+        match result {
+            Ok(()) => Ok(options.cases),
+            Err(TestError::Fail(reason, (_, ops, _))) => {
+                Err(format!("{reason}\nminimal failing sequence ({} operations): {ops:#?}", ops.len()))
+            }
+            Err(TestError::Abort(reason)) => Err(format!("aborted: {reason}")),
+        }
+    })
+    .await
+    .map_err(|err| format!("model test panicked: {err}"))?
+}
+
+/// The model-based property test: every result of every step must equal the model's.
+/// Returns the number of cases that passed.
+pub async fn run_model(backend: Arc<dyn Backend>, options: RunOptions) -> Result<u32, String> {
+    run_cases(options, move |ops, seen| {
+        let backend = backend.clone();
+        Box::pin(async move { against_model(backend.as_ref(), &ops, seen.as_deref()).await })
+    })
+    .await
+}
+
+/// The differential test: the same sequences on two backends, results compared step by step.
+pub async fn run_differential(
+    first: Arc<dyn Backend>,
+    second: Arc<dyn Backend>,
+    options: RunOptions,
+) -> Result<u32, String> {
+    run_cases(options, move |ops, seen| {
+        let (first, second) = (first.clone(), second.clone());
+        Box::pin(async move { against_each_other(first.as_ref(), second.as_ref(), &ops, seen.as_deref()).await })
+    })
+    .await
+}
