@@ -45,9 +45,27 @@ pub trait Validate {
     fn validate_at(&self, at: &FieldPath<'_>) -> StoreResult<()>;
 }
 
+/// The longest key (an id that a backend indexes) any backend accepts on write, in bytes.
+/// Three keys of this size still fit one PostgreSQL btree index entry (about 2.7 kB), so a
+/// composite key never fails in one backend and succeeds in another.
+pub const MAX_KEY_BYTES: usize = 800;
+
 /// Checks a whole argument, naming it `name` in any error.
 pub fn argument<T: Validate + ?Sized>(name: &'static str, value: &T) -> StoreResult<()> {
     value.validate_at(&FieldPath::Root(name))
+}
+
+/// Checks a key argument of a write: no NUL and at most [`MAX_KEY_BYTES`].
+pub fn key(name: &'static str, value: &str) -> StoreResult<()> {
+    key_at(&FieldPath::Root(name), value)
+}
+
+fn key_at(at: &FieldPath<'_>, value: &str) -> StoreResult<()> {
+    value.validate_at(at)?;
+    if value.len() > MAX_KEY_BYTES {
+        return Err(at.fail(&format!("key is {} bytes, longer than {MAX_KEY_BYTES}", value.len())));
+    }
+    Ok(())
 }
 
 impl Validate for str {
@@ -86,7 +104,7 @@ impl<T: Validate> Validate for Vec<T> {
 impl<T: Validate> Validate for BTreeMap<String, T> {
     fn validate_at(&self, at: &FieldPath<'_>) -> StoreResult<()> {
         self.iter().try_for_each(|(key, value)| {
-            key.validate_at(&at.field("<key>"))?;
+            key_at(&at.field("<key>"), key)?;
             value.validate_at(&FieldPath::Key(at, key))
         })
     }
@@ -103,10 +121,15 @@ impl Validate for DateTime<Utc> {
 
 /// Implements `Validate` for a struct by checking the listed fields; fields not listed
 /// (numbers, booleans, enums) need no check.
+/// Fields listed after `keys:` are also held to [`MAX_KEY_BYTES`].
 macro_rules! validate_fields {
     ($type:ty { $($field:ident),* $(,)? }) => {
+        validate_fields!($type { keys: [], $($field),* });
+    };
+    ($type:ty { keys: [$($key:ident),*], $($field:ident),* $(,)? }) => {
         impl Validate for $type {
             fn validate_at(&self, at: &FieldPath<'_>) -> StoreResult<()> {
+                $(key_at(&at.field(stringify!($key)), &self.$key)?;)*
                 $(self.$field.validate_at(&at.field(stringify!($field)))?;)*
                 Ok(())
             }
@@ -118,14 +141,14 @@ validate_fields!(ChargeStationAuth { base64_sha256_password });
 validate_fields!(ChargeStationSetting { value, send_after });
 validate_fields!(ChargeStationSettings { charge_station_id, settings });
 validate_fields!(ChargeStationRuntimeDetails { ocpp_version });
-validate_fields!(ChargeStationInstallCertificate { certificate_id, certificate_data, send_after });
+validate_fields!(ChargeStationInstallCertificate { keys: [certificate_id], certificate_data, send_after });
 validate_fields!(ChargeStationInstallCertificates { charge_station_id, certificates });
 validate_fields!(ChargeStationTriggerMessage { charge_station_id, send_after });
 validate_fields!(Token {
+    keys: [uid],
     country_code,
     party_id,
     token_type,
-    uid,
     contract_id,
     visual_number,
     issuer,
@@ -136,14 +159,14 @@ validate_fields!(Token {
 validate_fields!(MeterValue { sampled_values, timestamp });
 validate_fields!(SampledValue { context, location, measurand, phase, unit_of_measure });
 validate_fields!(UnitOfMeasure { unit });
-validate_fields!(OcpiParty { country_code, party_id, role, url, token });
+validate_fields!(OcpiParty { keys: [country_code, party_id, role], url, token });
 validate_fields!(Location {
+    keys: [id],
     address,
     city,
     coordinates,
     country,
     evses,
-    id,
     last_updated,
     name,
     parking_type,

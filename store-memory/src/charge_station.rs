@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use store_core::time::truncate_to_micros;
-use store_core::validate::argument;
+use store_core::validate::{argument, key};
 use store_core::*;
 
 use crate::MemoryStore;
@@ -11,7 +11,7 @@ use crate::paging::keyset_page;
 #[async_trait]
 impl ChargeStationAuthStore for MemoryStore {
     async fn set_charge_station_auth(&self, charge_station_id: &str, auth: &ChargeStationAuth) -> StoreResult<()> {
-        argument("charge_station_id", charge_station_id)?;
+        key("charge_station_id", charge_station_id)?;
         argument("auth", auth)?;
         self.auth.insert(charge_station_id.to_owned(), auth.clone());
         Ok(())
@@ -38,7 +38,7 @@ impl ChargeStationSettingsStore for MemoryStore {
         charge_station_id: &str,
         settings: &ChargeStationSettings,
     ) -> StoreResult<()> {
-        argument("charge_station_id", charge_station_id)?;
+        key("charge_station_id", charge_station_id)?;
         argument("settings", settings)?;
         // The entry guard holds the shard lock, so concurrent merges into one station serialise.
         let mut stored = self.settings.entry(charge_station_id.to_owned()).or_default();
@@ -79,7 +79,7 @@ impl ChargeStationRuntimeDetailsStore for MemoryStore {
         charge_station_id: &str,
         details: &ChargeStationRuntimeDetails,
     ) -> StoreResult<()> {
-        argument("charge_station_id", charge_station_id)?;
+        key("charge_station_id", charge_station_id)?;
         argument("details", details)?;
         self.runtime_details.insert(charge_station_id.to_owned(), details.clone());
         Ok(())
@@ -111,7 +111,7 @@ impl ChargeStationInstallCertificatesStore for MemoryStore {
         charge_station_id: &str,
         certificates: &ChargeStationInstallCertificates,
     ) -> StoreResult<()> {
-        argument("charge_station_id", charge_station_id)?;
+        key("charge_station_id", charge_station_id)?;
         argument("certificates", certificates)?;
         let mut stored = self.install_certificates.entry(charge_station_id.to_owned()).or_default();
         for certificate in &certificates.certificates {
@@ -157,7 +157,7 @@ impl ChargeStationTriggerMessageStore for MemoryStore {
         charge_station_id: &str,
         trigger_message: &ChargeStationTriggerMessage,
     ) -> StoreResult<()> {
-        argument("charge_station_id", charge_station_id)?;
+        key("charge_station_id", charge_station_id)?;
         argument("trigger_message", trigger_message)?;
         // Stored under its key with the key as its id, so reads carry the key (R4).
         let stored = ChargeStationTriggerMessage {

@@ -1,5 +1,5 @@
 use async_trait::async_trait;
-use store_core::validate::argument;
+use store_core::validate::{argument, key};
 use store_core::*;
 
 use crate::MemoryStore;
@@ -7,7 +7,7 @@ use crate::MemoryStore;
 #[async_trait]
 impl OcpiStore for MemoryStore {
     async fn set_registration_details(&self, token: &str, registration: &OcpiRegistration) -> StoreResult<()> {
-        argument("token", token)?;
+        key("token", token)?;
         self.registrations.insert(token.to_owned(), registration.clone());
         Ok(())
     }

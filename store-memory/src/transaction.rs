@@ -1,7 +1,7 @@
 //! Transactions: every writer is an upsert done under the entry's lock (R8).
 
 use async_trait::async_trait;
-use store_core::validate::argument;
+use store_core::validate::{self, argument};
 use store_core::*;
 
 use crate::{MemoryStore, TransactionKey};
@@ -25,8 +25,8 @@ fn new_transaction(charge_station_id: &str, transaction_id: &str, meter_values: 
 }
 
 fn validate_keys(charge_station_id: &str, transaction_id: &str) -> StoreResult<()> {
-    argument("charge_station_id", charge_station_id)?;
-    argument("transaction_id", transaction_id)
+    validate::key("charge_station_id", charge_station_id)?;
+    validate::key("transaction_id", transaction_id)
 }
 
 #[async_trait]

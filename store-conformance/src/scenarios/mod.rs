@@ -69,6 +69,7 @@ macro_rules! for_each_scenario {
             validation::nul_rejected_in_certificates_ocpi_and_locations,
             validation::send_after_truncated_to_microseconds,
             validation::send_after_outside_storable_range_rejected,
+            validation::keys_longer_than_the_limit_rejected_on_write,
             concurrency::concurrent_transaction_updates_lose_nothing,
             concurrency::concurrent_settings_merges_keep_every_key,
             concurrency::concurrent_install_certificate_merges_keep_every_id,

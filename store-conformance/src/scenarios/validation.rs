@@ -192,3 +192,33 @@ pub async fn send_after_outside_storable_range_rejected(f: Fixture) -> Outcome {
     check_eq!(e.lookup_charge_station_trigger_message("cs").await?, None);
     Ok(())
 }
+
+/// R10, §7.15: keys up to 800 bytes are accepted on write; a longer key is an invalid argument
+/// on every backend (so no backend fails where another succeeds), and nothing is stored.
+pub async fn keys_longer_than_the_limit_rejected_on_write(f: Fixture) -> Outcome {
+    let e = &f.engine;
+    let longest = "k".repeat(store_core::validate::MAX_KEY_BYTES);
+    let too_long = format!("{longest}k");
+    let mut long_party = party(&longest, &longest, &longest);
+    e.set_party_details(&long_party).await?;
+    check_eq!(e.get_party_details(&longest, &longest, &longest).await?, Some(long_party.clone()), "longest keys");
+    e.create_transaction(&longest, &longest, "", "", &[], 0, false).await?;
+    check_eq!(e.transactions().await?.len(), 1, "transaction with the longest keys");
+    long_party.party_id = too_long.clone();
+    check_invalid!(e.set_party_details(&long_party).await, "party.party_id");
+    check_invalid!(e.set_token(&token(&too_long)).await, "token.uid");
+    check_invalid!(e.set_location(&location(&too_long, None)).await, "location.id");
+    check_invalid!(e.update_transaction("cs", &too_long, &[]).await, "transaction_id");
+    check_invalid!(e.update_charge_station_settings(&too_long, &settings(&[])).await, "charge_station_id");
+    let long_setting_key = settings(&[(too_long.as_str(), setting("v", Pending, None))]);
+    check_invalid!(e.update_charge_station_settings("cs", &long_setting_key).await, "settings.settings.<key>");
+    let certs = install_certificates(vec![install_certificate(&too_long, V2g, CertPending, None)]);
+    check_invalid!(e.update_charge_station_install_certificates("cs", &certs).await, "certificate_id");
+    let registration = OcpiRegistration { status: OcpiRegistrationStatus::Pending };
+    check_invalid!(e.set_registration_details(&too_long, &registration).await, "token");
+    check_eq!(e.lookup_token(&too_long).await?, None, "a lookup of a long key is not an error");
+    check_eq!(e.list_tokens(0, 10).await?, vec![], "no token stored");
+    check_eq!(e.lookup_charge_station_settings("cs").await?, None, "no settings stored");
+    check_eq!(e.transactions().await?.len(), 1, "no transaction stored");
+    Ok(())
+}
