@@ -9,6 +9,8 @@ pub mod check;
 pub mod fixtures;
 pub mod model;
 pub mod mutants;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 pub mod runner;
 pub mod scenarios;
 

@@ -1,0 +1,124 @@
+//! The PostgreSQL backend under test: every instance is a fresh schema in the database named
+//! by `DATABASE_URL`, migrated with the embedded migrations and dropped afterwards, so tests
+//! are isolated and can run in parallel.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use async_trait::async_trait;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{AssertSqlSafe, PgPool};
+use store_core::Clock;
+use store_postgres::{PgStore, PgStoreConfig, redact_url};
+
+use crate::backend::{Backend, Instance};
+
+/// What to tell someone whose PostgreSQL tests cannot find a database.
+pub const NO_DATABASE_HELP: &str = "DATABASE_URL is not set. The PostgreSQL tests need a server where this user may \
+     create schemas, e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres. `cargo xtask db up` starts a \
+     throwaway cluster from the local PostgreSQL binaries and prints the URL; .ci/run does this by itself.";
+
+/// `DATABASE_URL`, or an error that says how to get a database.
+pub fn database_url() -> Result<String, String> {
+    std::env::var("DATABASE_URL").map_err(|_| NO_DATABASE_HELP.to_owned())
+}
+
+/// A schema name no other test uses.
+pub fn unique_schema(prefix: &str) -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    format!("{prefix}_{}_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed), nanos % 1_000_000_000)
+}
+
+/// A scratch schema with its own pool (whose `search_path` is the schema), dropped by
+/// [`ScratchSchema::drop_now`].
+#[derive(Debug, Clone)]
+pub struct ScratchSchema {
+    pub name: String,
+    pub url: String,
+    admin: PgPool,
+}
+
+impl ScratchSchema {
+    /// Creates an empty schema in the `DATABASE_URL` database.
+    pub async fn create(prefix: &str) -> Result<Self, String> {
+        let url = database_url()?;
+        let admin = PgPoolOptions::new()
+            .max_connections(1)
+            .connect(&url)
+            .await
+            .map_err(|err| format!("cannot connect to {}: {err}\n{NO_DATABASE_HELP}", redact_url(&url)))?;
+        let name = unique_schema(prefix);
+        // The name is generated above, never user data; identifiers cannot be bound parameters.
+        sqlx::query(AssertSqlSafe(format!("CREATE SCHEMA \"{name}\"")))
+            .execute(&admin)
+            .await
+            .map_err(|err| format!("cannot create schema {name}: {err}"))?;
+        Ok(ScratchSchema { name, url, admin })
+    }
+
+    /// Store configuration whose connections use this schema.
+    pub fn config(&self, max_connections: u32) -> PgStoreConfig {
+        PgStoreConfig { max_connections, ..PgStoreConfig::from_url(self.url.clone()) }
+    }
+
+    /// A pool of connections whose `search_path` is this schema.
+    pub fn pool(&self, config: &PgStoreConfig) -> Result<PgPool, String> {
+        let options = config.connect_options().map_err(|err| err.to_string())?.options([("search_path", &self.name)]);
+        Ok(config.pool_options().map_err(|err| err.to_string())?.connect_lazy_with(options))
+    }
+
+    /// A migrated store on this schema.
+    pub async fn store(&self, clock: Arc<dyn Clock>, max_connections: u32) -> Result<PgStore, String> {
+        let store = PgStore::from_pool(self.pool(&self.config(max_connections))?, clock);
+        store.migrate().await.map_err(|err| format!("migrating schema {}: {err}", self.name))?;
+        Ok(store)
+    }
+
+    /// Runs one statement as the administrator (outside the schema's search path).
+    pub async fn admin_query(&self, sql: &'static str) -> Result<(), String> {
+        sqlx::query(sql).execute(&self.admin).await.map(drop).map_err(|err| format!("{sql}: {err}"))
+    }
+
+    pub fn admin(&self) -> &PgPool {
+        &self.admin
+    }
+
+    pub async fn drop_now(self) {
+        let sql = format!("DROP SCHEMA IF EXISTS \"{}\" CASCADE", self.name);
+        if let Err(err) = sqlx::query(AssertSqlSafe(sql)).execute(&self.admin).await {
+            eprintln!("warning: could not drop test schema {}: {err}", self.name);
+        }
+        self.admin.close().await;
+    }
+}
+
+/// Fresh migrated schemas in the `DATABASE_URL` database.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PostgresBackend;
+
+#[async_trait]
+impl Backend for PostgresBackend {
+    fn name(&self) -> String {
+        "postgres".to_owned()
+    }
+
+    async fn instance(&self, clock: Arc<dyn Clock>) -> Result<Instance, String> {
+        let schema = ScratchSchema::create("conformance").await?;
+        let store = match schema.store(clock, 8).await {
+            Ok(store) => store,
+            Err(err) => {
+                schema.drop_now().await;
+                return Err(err);
+            }
+        };
+        let pool = store.pool().clone();
+        Ok(Instance::with_teardown(
+            Arc::new(store),
+            Box::pin(async move {
+                pool.close().await;
+                schema.drop_now().await;
+            }),
+        ))
+    }
+}

@@ -1,0 +1,357 @@
+//! The five charge-station stores.
+
+use async_trait::async_trait;
+use store_core::time::truncate_to_micros;
+use store_core::validate::{argument, key};
+use store_core::*;
+
+use crate::error::map;
+use crate::rows::{self, InstallCertificateRow, SettingRow, TriggerRow};
+use crate::{PgStore, sql_count};
+
+#[async_trait]
+impl ChargeStationAuthStore for PgStore {
+    async fn set_charge_station_auth(&self, charge_station_id: &str, auth: &ChargeStationAuth) -> StoreResult<()> {
+        key("charge_station_id", charge_station_id)?;
+        argument("auth", auth)?;
+        sqlx::query!(
+            r#"INSERT INTO charge_station_auth
+                   (charge_station_id, security_profile, base64_sha256_password, invalid_username_allowed)
+               VALUES ($1, $2, $3, $4)
+               ON CONFLICT (charge_station_id) DO UPDATE
+               SET security_profile = excluded.security_profile,
+                   base64_sha256_password = excluded.base64_sha256_password,
+                   invalid_username_allowed = excluded.invalid_username_allowed"#,
+            charge_station_id,
+            auth.security_profile.as_i16(),
+            auth.base64_sha256_password,
+            auth.invalid_username_allowed,
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(|err| map(format!("set_charge_station_auth({charge_station_id})"), err))?;
+        Ok(())
+    }
+
+    async fn lookup_charge_station_auth(&self, charge_station_id: &str) -> StoreResult<Option<ChargeStationAuth>> {
+        argument("charge_station_id", charge_station_id)?;
+        let row = sqlx::query!(
+            r#"SELECT security_profile, base64_sha256_password, invalid_username_allowed
+               FROM charge_station_auth WHERE charge_station_id = $1"#,
+            charge_station_id,
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|err| map(format!("lookup_charge_station_auth({charge_station_id})"), err))?;
+        row.map(|row| {
+            Ok(ChargeStationAuth {
+                security_profile: rows::security_profile(row.security_profile)?,
+                base64_sha256_password: row.base64_sha256_password,
+                invalid_username_allowed: row.invalid_username_allowed,
+            })
+        })
+        .transpose()
+    }
+}
+
+#[async_trait]
+impl ChargeStationSettingsStore for PgStore {
+    async fn update_charge_station_settings(
+        &self,
+        charge_station_id: &str,
+        settings: &ChargeStationSettings,
+    ) -> StoreResult<()> {
+        key("charge_station_id", charge_station_id)?;
+        argument("settings", settings)?;
+        let keys: Vec<&str> = settings.settings.keys().map(String::as_str).collect();
+        let values: Vec<&str> = settings.settings.values().map(|s| s.value.as_str()).collect();
+        let statuses: Vec<&str> = settings.settings.values().map(|s| s.status.as_str()).collect();
+        let send_afters: Vec<_> = settings.settings.values().map(|s| s.send_after.map(truncate_to_micros)).collect();
+        // One statement: the record is created if absent, each given key upserted, others kept.
+        sqlx::query!(
+            r#"WITH record AS (
+                   INSERT INTO charge_station_settings (charge_station_id) VALUES ($1) ON CONFLICT DO NOTHING
+               )
+               INSERT INTO charge_station_setting (charge_station_id, setting_key, setting_value, status, send_after)
+               SELECT $1, input.setting_key, input.setting_value, input.status, input.send_after
+               FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[])
+                    AS input(setting_key, setting_value, status, send_after)
+               ON CONFLICT (charge_station_id, setting_key) DO UPDATE
+               SET setting_value = excluded.setting_value, status = excluded.status, send_after = excluded.send_after"#,
+            charge_station_id,
+            &keys as &[&str],
+            &values as &[&str],
+            &statuses as &[&str],
+            &send_afters as _,
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(|err| map(format!("update_charge_station_settings({charge_station_id})"), err))?;
+        Ok(())
+    }
+
+    async fn lookup_charge_station_settings(
+        &self,
+        charge_station_id: &str,
+    ) -> StoreResult<Option<ChargeStationSettings>> {
+        argument("charge_station_id", charge_station_id)?;
+        let rows = sqlx::query_as!(
+            SettingRow,
+            r#"SELECT record.charge_station_id,
+                      setting.setting_key AS "setting_key?", setting.setting_value AS "setting_value?",
+                      setting.status AS "status?", setting.send_after
+               FROM charge_station_settings record
+               LEFT JOIN charge_station_setting setting USING (charge_station_id)
+               WHERE record.charge_station_id = $1"#,
+            charge_station_id,
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|err| map(format!("lookup_charge_station_settings({charge_station_id})"), err))?;
+        Ok(rows::settings(rows)?.into_iter().next())
+    }
+
+    async fn list_charge_station_settings(
+        &self,
+        page_size: usize,
+        previous_charge_station_id: &str,
+    ) -> StoreResult<Vec<ChargeStationSettings>> {
+        argument("previous_charge_station_id", previous_charge_station_id)?;
+        let rows = sqlx::query_as!(
+            SettingRow,
+            r#"WITH page AS (
+                   SELECT charge_station_id FROM charge_station_settings
+                   WHERE charge_station_id > $1 ORDER BY charge_station_id LIMIT $2
+               )
+               SELECT page.charge_station_id AS "charge_station_id!",
+                      setting.setting_key AS "setting_key?", setting.setting_value AS "setting_value?",
+                      setting.status AS "status?", setting.send_after
+               FROM page LEFT JOIN charge_station_setting setting USING (charge_station_id)
+               ORDER BY page.charge_station_id"#,
+            previous_charge_station_id,
+            sql_count(page_size),
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|err| map("list_charge_station_settings", err))?;
+        rows::settings(rows)
+    }
+
+    async fn delete_charge_station_settings(&self, charge_station_id: &str) -> StoreResult<()> {
+        argument("charge_station_id", charge_station_id)?;
+        // Keys go with the record (ON DELETE CASCADE), under its row lock.
+        sqlx::query!("DELETE FROM charge_station_settings WHERE charge_station_id = $1", charge_station_id)
+            .execute(&self.pool)
+            .await
+            .map_err(|err| map(format!("delete_charge_station_settings({charge_station_id})"), err))?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl ChargeStationRuntimeDetailsStore for PgStore {
+    async fn set_charge_station_runtime_details(
+        &self,
+        charge_station_id: &str,
+        details: &ChargeStationRuntimeDetails,
+    ) -> StoreResult<()> {
+        key("charge_station_id", charge_station_id)?;
+        argument("details", details)?;
+        sqlx::query!(
+            r#"INSERT INTO charge_station_runtime_details (charge_station_id, ocpp_version) VALUES ($1, $2)
+               ON CONFLICT (charge_station_id) DO UPDATE SET ocpp_version = excluded.ocpp_version"#,
+            charge_station_id,
+            details.ocpp_version,
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(|err| map(format!("set_charge_station_runtime_details({charge_station_id})"), err))?;
+        Ok(())
+    }
+
+    async fn lookup_charge_station_runtime_details(
+        &self,
+        charge_station_id: &str,
+    ) -> StoreResult<Option<ChargeStationRuntimeDetails>> {
+        argument("charge_station_id", charge_station_id)?;
+        let row = sqlx::query!(
+            "SELECT ocpp_version FROM charge_station_runtime_details WHERE charge_station_id = $1",
+            charge_station_id,
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|err| map(format!("lookup_charge_station_runtime_details({charge_station_id})"), err))?;
+        Ok(row.map(|row| ChargeStationRuntimeDetails { ocpp_version: row.ocpp_version }))
+    }
+}
+
+#[async_trait]
+impl ChargeStationInstallCertificatesStore for PgStore {
+    async fn update_charge_station_install_certificates(
+        &self,
+        charge_station_id: &str,
+        certificates: &ChargeStationInstallCertificates,
+    ) -> StoreResult<()> {
+        key("charge_station_id", charge_station_id)?;
+        argument("certificates", certificates)?;
+        let list = &certificates.certificates;
+        let ids: Vec<&str> = list.iter().map(|c| c.certificate_id.as_str()).collect();
+        let types: Vec<&str> = list.iter().map(|c| c.certificate_type.as_str()).collect();
+        let data: Vec<&str> = list.iter().map(|c| c.certificate_data.as_str()).collect();
+        let statuses: Vec<&str> = list.iter().map(|c| c.certificate_installation_status.as_str()).collect();
+        let send_afters: Vec<_> = list.iter().map(|c| c.send_after.map(truncate_to_micros)).collect();
+        // A repeated id within the call takes its last values and its first position; new ids
+        // draw positions from the identity sequence in call order; existing ids keep theirs.
+        sqlx::query!(
+            r#"WITH record AS (
+                   INSERT INTO charge_station_install_certificates (charge_station_id) VALUES ($1)
+                   ON CONFLICT DO NOTHING
+               ), input AS (
+                   SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
+                   WITH ORDINALITY AS input(certificate_id, certificate_type, certificate_data, status, send_after, ordinal)
+               ), last_per_id AS (
+                   SELECT DISTINCT ON (certificate_id) certificate_id, certificate_type, certificate_data, status,
+                          send_after, min(ordinal) OVER (PARTITION BY certificate_id) AS first_ordinal
+                   FROM input ORDER BY certificate_id, ordinal DESC
+               )
+               INSERT INTO charge_station_install_certificate
+                   (charge_station_id, certificate_id, certificate_type, certificate_data, status, send_after)
+               SELECT $1, certificate_id, certificate_type, certificate_data, status, send_after
+               FROM last_per_id ORDER BY first_ordinal
+               ON CONFLICT (charge_station_id, certificate_id) DO UPDATE
+               SET certificate_type = excluded.certificate_type, certificate_data = excluded.certificate_data,
+                   status = excluded.status, send_after = excluded.send_after"#,
+            charge_station_id,
+            &ids as &[&str],
+            &types as &[&str],
+            &data as &[&str],
+            &statuses as &[&str],
+            &send_afters as _,
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(|err| map(format!("update_charge_station_install_certificates({charge_station_id})"), err))?;
+        Ok(())
+    }
+
+    async fn lookup_charge_station_install_certificates(
+        &self,
+        charge_station_id: &str,
+    ) -> StoreResult<Option<ChargeStationInstallCertificates>> {
+        argument("charge_station_id", charge_station_id)?;
+        let rows = sqlx::query_as!(
+            InstallCertificateRow,
+            r#"SELECT record.charge_station_id,
+                      cert.certificate_id AS "certificate_id?", cert.certificate_type AS "certificate_type?",
+                      cert.certificate_data AS "certificate_data?", cert.status AS "status?", cert.send_after
+               FROM charge_station_install_certificates record
+               LEFT JOIN charge_station_install_certificate cert USING (charge_station_id)
+               WHERE record.charge_station_id = $1
+               ORDER BY cert.position"#,
+            charge_station_id,
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|err| map(format!("lookup_charge_station_install_certificates({charge_station_id})"), err))?;
+        Ok(rows::install_certificates(rows)?.into_iter().next())
+    }
+
+    async fn list_charge_station_install_certificates(
+        &self,
+        page_size: usize,
+        previous_charge_station_id: &str,
+    ) -> StoreResult<Vec<ChargeStationInstallCertificates>> {
+        argument("previous_charge_station_id", previous_charge_station_id)?;
+        let rows = sqlx::query_as!(
+            InstallCertificateRow,
+            r#"WITH page AS (
+                   SELECT charge_station_id FROM charge_station_install_certificates
+                   WHERE charge_station_id > $1 ORDER BY charge_station_id LIMIT $2
+               )
+               SELECT page.charge_station_id AS "charge_station_id!",
+                      cert.certificate_id AS "certificate_id?", cert.certificate_type AS "certificate_type?",
+                      cert.certificate_data AS "certificate_data?", cert.status AS "status?", cert.send_after
+               FROM page LEFT JOIN charge_station_install_certificate cert USING (charge_station_id)
+               ORDER BY page.charge_station_id, cert.position"#,
+            previous_charge_station_id,
+            sql_count(page_size),
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|err| map("list_charge_station_install_certificates", err))?;
+        rows::install_certificates(rows)
+    }
+}
+
+#[async_trait]
+impl ChargeStationTriggerMessageStore for PgStore {
+    async fn set_charge_station_trigger_message(
+        &self,
+        charge_station_id: &str,
+        trigger_message: &ChargeStationTriggerMessage,
+    ) -> StoreResult<()> {
+        key("charge_station_id", charge_station_id)?;
+        argument("trigger_message", trigger_message)?;
+        sqlx::query!(
+            r#"INSERT INTO charge_station_trigger_message (charge_station_id, trigger_message, trigger_status, send_after)
+               VALUES ($1, $2, $3, $4)
+               ON CONFLICT (charge_station_id) DO UPDATE
+               SET trigger_message = excluded.trigger_message, trigger_status = excluded.trigger_status,
+                   send_after = excluded.send_after"#,
+            charge_station_id,
+            trigger_message.trigger_message.as_str(),
+            trigger_message.trigger_status.as_str(),
+            trigger_message.send_after.map(truncate_to_micros),
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(|err| map(format!("set_charge_station_trigger_message({charge_station_id})"), err))?;
+        Ok(())
+    }
+
+    async fn delete_charge_station_trigger_message(&self, charge_station_id: &str) -> StoreResult<()> {
+        argument("charge_station_id", charge_station_id)?;
+        sqlx::query!("DELETE FROM charge_station_trigger_message WHERE charge_station_id = $1", charge_station_id)
+            .execute(&self.pool)
+            .await
+            .map_err(|err| map(format!("delete_charge_station_trigger_message({charge_station_id})"), err))?;
+        Ok(())
+    }
+
+    async fn lookup_charge_station_trigger_message(
+        &self,
+        charge_station_id: &str,
+    ) -> StoreResult<Option<ChargeStationTriggerMessage>> {
+        argument("charge_station_id", charge_station_id)?;
+        let row = sqlx::query_as!(
+            TriggerRow,
+            r#"SELECT charge_station_id, trigger_message, trigger_status, send_after
+               FROM charge_station_trigger_message WHERE charge_station_id = $1"#,
+            charge_station_id,
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|err| map(format!("lookup_charge_station_trigger_message({charge_station_id})"), err))?;
+        row.map(rows::trigger).transpose()
+    }
+
+    async fn list_charge_station_trigger_messages(
+        &self,
+        page_size: usize,
+        previous_charge_station_id: &str,
+    ) -> StoreResult<Vec<ChargeStationTriggerMessage>> {
+        argument("previous_charge_station_id", previous_charge_station_id)?;
+        let rows = sqlx::query_as!(
+            TriggerRow,
+            r#"SELECT charge_station_id, trigger_message, trigger_status, send_after
+               FROM charge_station_trigger_message
+               WHERE charge_station_id > $1 ORDER BY charge_station_id LIMIT $2"#,
+            previous_charge_station_id,
+            sql_count(page_size),
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|err| map("list_charge_station_trigger_messages", err))?;
+        rows.into_iter().map(rows::trigger).collect()
+    }
+}

@@ -1,0 +1,228 @@
+//! How to reach the database and how to pool connections.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+use serde::Deserialize;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgSslMode};
+use store_core::StoreError;
+
+/// Connection and pool settings. Either `url`, or the separate fields (which also refine a
+/// `url`). `Debug` and every error redact the password.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PgStoreConfig {
+    pub url: Option<String>,
+    pub host: Option<String>,
+    pub port: Option<u16>,
+    pub database: Option<String>,
+    pub user: Option<String>,
+    pub password: Option<String>,
+    /// A file whose content (trailing newline removed) is the password; wins over `password`.
+    pub password_file: Option<PathBuf>,
+    /// `disable`, `allow`, `prefer`, `require`, `verify-ca` or `verify-full`.
+    pub ssl_mode: Option<String>,
+    pub ssl_root_cert: Option<PathBuf>,
+    pub max_connections: u32,
+    pub min_connections: u32,
+    pub acquire_timeout_ms: u64,
+    /// Server-side `statement_timeout`; 0 leaves the server default.
+    pub statement_timeout_ms: u64,
+    pub application_name: String,
+    /// Prepared statements cached per connection; 0 for PgBouncer transaction pooling.
+    pub statement_cache_capacity: usize,
+    /// Ping each connection before handing it out. Off by default: the ping is a round trip
+    /// per store call, and a dead connection surfaces as a retryable `Unavailable` anyway.
+    pub test_before_acquire: bool,
+    /// Close connections idle for this long (0: never).
+    pub idle_timeout_ms: u64,
+}
+
+impl Default for PgStoreConfig {
+    fn default() -> Self {
+        PgStoreConfig {
+            url: None,
+            host: None,
+            port: None,
+            database: None,
+            user: None,
+            password: None,
+            password_file: None,
+            ssl_mode: None,
+            ssl_root_cert: None,
+            max_connections: 16,
+            min_connections: 0,
+            acquire_timeout_ms: 5_000,
+            statement_timeout_ms: 30_000,
+            application_name: "maeve-store".to_owned(),
+            statement_cache_capacity: 256,
+            test_before_acquire: false,
+            idle_timeout_ms: 600_000,
+        }
+    }
+}
+
+fn invalid(field: &str, reason: impl Into<String>) -> StoreError {
+    StoreError::invalid_argument(format!("postgres config {field}"), reason)
+}
+
+impl PgStoreConfig {
+    pub fn from_url(url: impl Into<String>) -> Self {
+        PgStoreConfig { url: Some(url.into()), ..Default::default() }
+    }
+
+    /// The connect options: the URL (if any) refined by the separate fields.
+    pub fn connect_options(&self) -> Result<PgConnectOptions, StoreError> {
+        let mut options = match &self.url {
+            // sqlx's parse errors quote no password, but say nothing we need: report our own.
+            Some(url) => PgConnectOptions::from_str(url)
+                .map_err(|_| invalid("url", format!("not a PostgreSQL URL: {}", redact_url(url))))?,
+            None => PgConnectOptions::new_without_pgpass(),
+        };
+        if let Some(host) = &self.host {
+            options = options.host(host);
+        }
+        if let Some(port) = self.port {
+            options = options.port(port);
+        }
+        if let Some(database) = &self.database {
+            options = options.database(database);
+        }
+        if let Some(user) = &self.user {
+            options = options.username(user);
+        }
+        if let Some(password) = &self.password {
+            options = options.password(password);
+        }
+        if let Some(path) = &self.password_file {
+            let password = std::fs::read_to_string(path)
+                .map_err(|err| invalid("password_file", format!("cannot read {}: {err}", path.display())))?;
+            options = options.password(password.trim_end_matches(['\r', '\n']));
+        }
+        if let Some(mode) = &self.ssl_mode {
+            let mode = PgSslMode::from_str(mode).map_err(|_| {
+                invalid(
+                    "ssl_mode",
+                    format!("{mode:?} is not one of disable, allow, prefer, require, verify-ca, verify-full"),
+                )
+            })?;
+            options = options.ssl_mode(mode);
+        }
+        if let Some(path) = &self.ssl_root_cert {
+            options = options.ssl_root_cert(path);
+        }
+        options =
+            options.application_name(&self.application_name).statement_cache_capacity(self.statement_cache_capacity);
+        if self.statement_timeout_ms > 0 {
+            options = options.options([("statement_timeout", format!("{}ms", self.statement_timeout_ms))]);
+        }
+        Ok(options)
+    }
+
+    pub fn pool_options(&self) -> Result<PgPoolOptions, StoreError> {
+        if self.max_connections == 0 {
+            return Err(invalid("max_connections", "must be at least 1"));
+        }
+        if self.min_connections > self.max_connections {
+            return Err(invalid("min_connections", "must not exceed max_connections"));
+        }
+        Ok(PgPoolOptions::new()
+            .max_connections(self.max_connections)
+            .min_connections(self.min_connections)
+            .acquire_timeout(Duration::from_millis(self.acquire_timeout_ms))
+            .idle_timeout((self.idle_timeout_ms > 0).then(|| Duration::from_millis(self.idle_timeout_ms)))
+            .test_before_acquire(self.test_before_acquire))
+    }
+}
+
+impl fmt::Debug for PgStoreConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PgStoreConfig")
+            .field("url", &self.url.as_deref().map(redact_url))
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("database", &self.database)
+            .field("user", &self.user)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("password_file", &self.password_file)
+            .field("ssl_mode", &self.ssl_mode)
+            .field("ssl_root_cert", &self.ssl_root_cert)
+            .field("max_connections", &self.max_connections)
+            .field("min_connections", &self.min_connections)
+            .field("acquire_timeout_ms", &self.acquire_timeout_ms)
+            .field("statement_timeout_ms", &self.statement_timeout_ms)
+            .field("application_name", &self.application_name)
+            .field("statement_cache_capacity", &self.statement_cache_capacity)
+            .field("test_before_acquire", &self.test_before_acquire)
+            .field("idle_timeout_ms", &self.idle_timeout_ms)
+            .finish()
+    }
+}
+
+/// The URL with any password (in the user-info part or a `password=` parameter) replaced.
+pub fn redact_url(url: &str) -> String {
+    let mut redacted = url.to_owned();
+    if let Some(scheme_end) = redacted.find("://") {
+        let authority_start = scheme_end + 3;
+        let authority_end =
+            redacted[authority_start..].find(['/', '?']).map_or(redacted.len(), |end| authority_start + end);
+        if let Some(at) = redacted[authority_start..authority_end].rfind('@') {
+            let user_info = &redacted[authority_start..authority_start + at];
+            if let Some(colon) = user_info.find(':') {
+                redacted.replace_range(authority_start + colon + 1..authority_start + at, "<redacted>");
+            }
+        }
+    }
+    if let Some(query_start) = redacted.find('?') {
+        let (head, query) = redacted.split_at(query_start + 1);
+        let parameters: Vec<String> = query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((name, _)) if name.eq_ignore_ascii_case("password") => format!("{name}=<redacted>"),
+                _ => pair.to_owned(),
+            })
+            .collect();
+        redacted = format!("{head}{}", parameters.join("&"));
+    }
+    redacted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords_in_urls() {
+        assert_eq!(redact_url("postgres://app:s3cr@t@db:5432/maeve"), "postgres://app:<redacted>@db:5432/maeve");
+        assert_eq!(
+            redact_url("postgres://db/maeve?user=app&password=s3cret&sslmode=require"),
+            "postgres://db/maeve?user=app&password=<redacted>&sslmode=require"
+        );
+        assert_eq!(redact_url("postgres://app@db/maeve"), "postgres://app@db/maeve");
+    }
+
+    #[test]
+    fn debug_never_shows_the_password() {
+        let config = PgStoreConfig {
+            password: Some("hunter2".into()),
+            ..PgStoreConfig::from_url("postgres://app:hunter2@db/maeve")
+        };
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+    }
+
+    #[test]
+    fn rejects_an_unknown_ssl_mode_naming_it() {
+        let config = PgStoreConfig { ssl_mode: Some("sometimes".into()), ..PgStoreConfig::from_url("postgres://db/x") };
+        let err = config.connect_options().unwrap_err().to_string();
+        assert!(err.contains("ssl_mode") && err.contains("sometimes"), "{err}");
+    }
+
+    #[test]
+    fn a_bad_url_error_does_not_show_the_password() {
+        let err = PgStoreConfig::from_url("postgres://app:hunter2@db:notaport/x").connect_options().unwrap_err();
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+    }
+}

@@ -1,0 +1,72 @@
+use async_trait::async_trait;
+use chrono::SubsecRound;
+use sqlx::types::Json;
+use store_core::validate::argument;
+use store_core::*;
+
+use crate::error::map;
+use crate::rows::{self, LocationRow};
+use crate::{PgStore, sql_count};
+
+#[async_trait]
+impl LocationStore for PgStore {
+    async fn set_location(&self, location: &Location) -> StoreResult<()> {
+        argument("location", location)?;
+        let last_updated = self.clock.now().trunc_subsecs(0);
+        sqlx::query!(
+            r#"INSERT INTO location (id, address, city, latitude, longitude, country, evses, last_updated, name,
+                                     parking_type, postal_code)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+               ON CONFLICT (id) DO UPDATE
+               SET address = excluded.address, city = excluded.city, latitude = excluded.latitude,
+                   longitude = excluded.longitude, country = excluded.country, evses = excluded.evses,
+                   last_updated = excluded.last_updated, name = excluded.name,
+                   parking_type = excluded.parking_type, postal_code = excluded.postal_code"#,
+            location.id,
+            location.address,
+            location.city,
+            location.coordinates.latitude,
+            location.coordinates.longitude,
+            location.country,
+            location.evses.as_ref().map(Json) as _,
+            last_updated,
+            location.name,
+            location.parking_type,
+            location.postal_code,
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(|err| map(format!("set_location({})", location.id), err))?;
+        Ok(())
+    }
+
+    async fn lookup_location(&self, location_id: &str) -> StoreResult<Option<Location>> {
+        argument("location_id", location_id)?;
+        let row = sqlx::query_as!(
+            LocationRow,
+            r#"SELECT id, address, city, latitude, longitude, country, evses AS "evses: Json<Vec<Evse>>",
+                      last_updated, name, parking_type, postal_code
+               FROM location WHERE id = $1"#,
+            location_id,
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|err| map(format!("lookup_location({location_id})"), err))?;
+        Ok(row.map(rows::location))
+    }
+
+    async fn list_locations(&self, offset: usize, limit: usize) -> StoreResult<Vec<Location>> {
+        let rows = sqlx::query_as!(
+            LocationRow,
+            r#"SELECT id, address, city, latitude, longitude, country, evses AS "evses: Json<Vec<Evse>>",
+                      last_updated, name, parking_type, postal_code
+               FROM location ORDER BY id OFFSET $1 LIMIT $2"#,
+            sql_count(offset),
+            sql_count(limit),
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|err| map("list_locations", err))?;
+        Ok(rows.into_iter().map(rows::location).collect())
+    }
+}

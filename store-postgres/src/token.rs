@@ -1,0 +1,74 @@
+use async_trait::async_trait;
+use chrono::SubsecRound;
+use store_core::validate::argument;
+use store_core::*;
+
+use crate::error::map;
+use crate::rows::{self, TokenRow};
+use crate::{PgStore, sql_count};
+
+#[async_trait]
+impl TokenStore for PgStore {
+    async fn set_token(&self, token: &Token) -> StoreResult<()> {
+        argument("token", token)?;
+        // R4: the write time from the injected clock, whole seconds; the caller's is ignored.
+        let last_updated = self.clock.now().trunc_subsecs(0);
+        sqlx::query!(
+            r#"INSERT INTO token (uid, country_code, party_id, token_type, contract_id, visual_number, issuer,
+                                  group_id, valid, language_code, cache_mode, last_updated)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+               ON CONFLICT (uid) DO UPDATE
+               SET country_code = excluded.country_code, party_id = excluded.party_id,
+                   token_type = excluded.token_type, contract_id = excluded.contract_id,
+                   visual_number = excluded.visual_number, issuer = excluded.issuer, group_id = excluded.group_id,
+                   valid = excluded.valid, language_code = excluded.language_code,
+                   cache_mode = excluded.cache_mode, last_updated = excluded.last_updated"#,
+            token.uid,
+            token.country_code,
+            token.party_id,
+            token.token_type,
+            token.contract_id,
+            token.visual_number,
+            token.issuer,
+            token.group_id,
+            token.valid,
+            token.language_code,
+            token.cache_mode.as_str(),
+            last_updated,
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(|err| map(format!("set_token({})", token.uid), err))?;
+        Ok(())
+    }
+
+    async fn lookup_token(&self, token_uid: &str) -> StoreResult<Option<Token>> {
+        argument("token_uid", token_uid)?;
+        let row = sqlx::query_as!(
+            TokenRow,
+            r#"SELECT uid, country_code, party_id, token_type, contract_id, visual_number, issuer, group_id, valid,
+                      language_code, cache_mode, last_updated
+               FROM token WHERE uid = $1"#,
+            token_uid,
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|err| map(format!("lookup_token({token_uid})"), err))?;
+        row.map(rows::token).transpose()
+    }
+
+    async fn list_tokens(&self, offset: usize, limit: usize) -> StoreResult<Vec<Token>> {
+        let rows = sqlx::query_as!(
+            TokenRow,
+            r#"SELECT uid, country_code, party_id, token_type, contract_id, visual_number, issuer, group_id, valid,
+                      language_code, cache_mode, last_updated
+               FROM token ORDER BY uid OFFSET $1 LIMIT $2"#,
+            sql_count(offset),
+            sql_count(limit),
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|err| map("list_tokens", err))?;
+        rows.into_iter().map(rows::token).collect()
+    }
+}

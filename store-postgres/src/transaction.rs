@@ -1,0 +1,222 @@
+//! Transactions: create, update and end are one upsert statement each (R8), which takes the
+//! transaction's row lock, counts in SQL and appends meter values at ordinals drawn from the
+//! locked row, so concurrent writers on several managers never lose a value or an increment.
+
+use async_trait::async_trait;
+use store_core::validate::{argument, key};
+use store_core::*;
+
+use crate::PgStore;
+use crate::error::map;
+use crate::rows::{self, MeterValueColumns, TransactionRow};
+
+/// One row of STORE_CONTRACT.md §2.7: the record a write creates when the transaction is
+/// absent, and which of its fields replace an existing record's.
+struct Write<'a> {
+    operation: &'static str,
+    id_token: &'a str,
+    token_type: &'a str,
+    start_seq_no: i64,
+    ended_seq_no: i64,
+    /// Added to `updated_seq_no_count` (also the value of a new record).
+    counts_update: i64,
+    offline: bool,
+    /// `create`: id token, token type, start seq and offline replace the existing ones.
+    replaces_start: bool,
+    /// `end`: ended seq replaces the existing one.
+    replaces_end: bool,
+}
+
+impl PgStore {
+    async fn write_transaction(
+        &self,
+        charge_station_id: &str,
+        transaction_id: &str,
+        meter_values: &[MeterValue],
+        write: Write<'_>,
+    ) -> StoreResult<()> {
+        key("charge_station_id", charge_station_id)?;
+        key("transaction_id", transaction_id)?;
+        argument("id_token", write.id_token)?;
+        argument("token_type", write.token_type)?;
+        argument("meter_values", meter_values)?;
+        let columns = MeterValueColumns::new(meter_values);
+        sqlx::query!(
+            r#"WITH upserted AS (
+                   INSERT INTO charging_transaction AS t
+                       (charge_station_id, transaction_id, id_token, token_type, start_seq_no, ended_seq_no,
+                        updated_seq_no_count, offline, meter_value_count)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, cardinality($11::text[]))
+                   ON CONFLICT (charge_station_id, transaction_id) DO UPDATE SET
+                       id_token = CASE WHEN $9 THEN excluded.id_token ELSE t.id_token END,
+                       token_type = CASE WHEN $9 THEN excluded.token_type ELSE t.token_type END,
+                       start_seq_no = CASE WHEN $9 THEN excluded.start_seq_no ELSE t.start_seq_no END,
+                       offline = CASE WHEN $9 THEN excluded.offline ELSE t.offline END,
+                       ended_seq_no = CASE WHEN $10 THEN excluded.ended_seq_no ELSE t.ended_seq_no END,
+                       updated_seq_no_count = t.updated_seq_no_count + excluded.updated_seq_no_count,
+                       meter_value_count = t.meter_value_count + excluded.meter_value_count
+                   RETURNING t.meter_value_count - cardinality($11::text[]) AS appended_after
+               ), appended AS (
+                   SELECT * FROM unnest($11::text[]) WITH ORDINALITY AS appended(recorded_at, ordinal)
+               ), sampled AS (
+                   SELECT * FROM unnest($12::bigint[], $13::text[], $14::text[], $15::text[], $16::text[],
+                                        $17::text[], $18::bigint[], $19::float8[])
+                   WITH ORDINALITY AS sampled(meter_value, context, location, measurand, phase, unit, multiplier,
+                                              value, ordinal)
+               )
+               INSERT INTO meter_value (charge_station_id, transaction_id, ordinal, recorded_at, contexts, locations,
+                                        measurands, phases, units, multipliers, sampled_values)
+               SELECT $1, $2, upserted.appended_after + appended.ordinal, appended.recorded_at,
+                      coalesce(array_agg(sampled.context ORDER BY sampled.ordinal) FILTER (WHERE sampled.ordinal IS NOT NULL), '{}'),
+                      coalesce(array_agg(sampled.location ORDER BY sampled.ordinal) FILTER (WHERE sampled.ordinal IS NOT NULL), '{}'),
+                      coalesce(array_agg(sampled.measurand ORDER BY sampled.ordinal) FILTER (WHERE sampled.ordinal IS NOT NULL), '{}'),
+                      coalesce(array_agg(sampled.phase ORDER BY sampled.ordinal) FILTER (WHERE sampled.ordinal IS NOT NULL), '{}'),
+                      coalesce(array_agg(sampled.unit ORDER BY sampled.ordinal) FILTER (WHERE sampled.ordinal IS NOT NULL), '{}'),
+                      coalesce(array_agg(sampled.multiplier ORDER BY sampled.ordinal) FILTER (WHERE sampled.ordinal IS NOT NULL), '{}'),
+                      coalesce(array_agg(sampled.value ORDER BY sampled.ordinal) FILTER (WHERE sampled.ordinal IS NOT NULL), '{}')
+               FROM upserted CROSS JOIN appended
+               LEFT JOIN sampled ON sampled.meter_value = appended.ordinal
+               GROUP BY upserted.appended_after, appended.ordinal, appended.recorded_at"#,
+            charge_station_id,
+            transaction_id,
+            write.id_token,
+            write.token_type,
+            write.start_seq_no,
+            write.ended_seq_no,
+            write.counts_update,
+            write.offline,
+            write.replaces_start,
+            write.replaces_end,
+            &columns.recorded_at,
+            &columns.meter_value,
+            &columns.context as _,
+            &columns.location as _,
+            &columns.measurand as _,
+            &columns.phase as _,
+            &columns.unit as _,
+            &columns.multiplier as _,
+            &columns.value,
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(|err| map(format!("{}({charge_station_id}, {transaction_id})", write.operation), err))?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl TransactionStore for PgStore {
+    async fn transactions(&self) -> StoreResult<Vec<Transaction>> {
+        let rows = sqlx::query_as!(
+            TransactionRow,
+            r#"SELECT t.charge_station_id, t.transaction_id, t.id_token, t.token_type, t.start_seq_no, t.ended_seq_no,
+                      t.updated_seq_no_count, t.offline, m.recorded_at AS "recorded_at?",
+                      m.contexts AS "contexts?: Vec<Option<String>>", m.locations AS "locations?: Vec<Option<String>>",
+                      m.measurands AS "measurands?: Vec<Option<String>>", m.phases AS "phases?: Vec<Option<String>>",
+                      m.units AS "units?: Vec<Option<String>>", m.multipliers AS "multipliers?: Vec<Option<i64>>",
+                      m.sampled_values AS "sampled_values?"
+               FROM charging_transaction t
+               LEFT JOIN meter_value m USING (charge_station_id, transaction_id)
+               ORDER BY t.charge_station_id, t.transaction_id, m.ordinal"#,
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|err| map("transactions", err))?;
+        rows::transactions(rows)
+    }
+
+    async fn find_transaction(
+        &self,
+        charge_station_id: &str,
+        transaction_id: &str,
+    ) -> StoreResult<Option<Transaction>> {
+        argument("charge_station_id", charge_station_id)?;
+        argument("transaction_id", transaction_id)?;
+        let rows = sqlx::query_as!(
+            TransactionRow,
+            r#"SELECT t.charge_station_id, t.transaction_id, t.id_token, t.token_type, t.start_seq_no, t.ended_seq_no,
+                      t.updated_seq_no_count, t.offline, m.recorded_at AS "recorded_at?",
+                      m.contexts AS "contexts?: Vec<Option<String>>", m.locations AS "locations?: Vec<Option<String>>",
+                      m.measurands AS "measurands?: Vec<Option<String>>", m.phases AS "phases?: Vec<Option<String>>",
+                      m.units AS "units?: Vec<Option<String>>", m.multipliers AS "multipliers?: Vec<Option<i64>>",
+                      m.sampled_values AS "sampled_values?"
+               FROM charging_transaction t
+               LEFT JOIN meter_value m USING (charge_station_id, transaction_id)
+               WHERE t.charge_station_id = $1 AND t.transaction_id = $2
+               ORDER BY m.ordinal"#,
+            charge_station_id,
+            transaction_id,
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|err| map(format!("find_transaction({charge_station_id}, {transaction_id})"), err))?;
+        Ok(rows::transactions(rows)?.into_iter().next())
+    }
+
+    async fn create_transaction(
+        &self,
+        charge_station_id: &str,
+        transaction_id: &str,
+        id_token: &str,
+        token_type: &str,
+        meter_values: &[MeterValue],
+        seq_no: i64,
+        offline: bool,
+    ) -> StoreResult<()> {
+        let write = Write {
+            operation: "create_transaction",
+            id_token,
+            token_type,
+            start_seq_no: seq_no,
+            ended_seq_no: 0,
+            counts_update: 0,
+            offline,
+            replaces_start: true,
+            replaces_end: false,
+        };
+        self.write_transaction(charge_station_id, transaction_id, meter_values, write).await
+    }
+
+    async fn update_transaction(
+        &self,
+        charge_station_id: &str,
+        transaction_id: &str,
+        meter_values: &[MeterValue],
+    ) -> StoreResult<()> {
+        let write = Write {
+            operation: "update_transaction",
+            id_token: "",
+            token_type: "",
+            start_seq_no: 0,
+            ended_seq_no: 0,
+            counts_update: 1,
+            offline: false,
+            replaces_start: false,
+            replaces_end: false,
+        };
+        self.write_transaction(charge_station_id, transaction_id, meter_values, write).await
+    }
+
+    async fn end_transaction(
+        &self,
+        charge_station_id: &str,
+        transaction_id: &str,
+        id_token: &str,
+        token_type: &str,
+        meter_values: &[MeterValue],
+        seq_no: i64,
+    ) -> StoreResult<()> {
+        let write = Write {
+            operation: "end_transaction",
+            id_token,
+            token_type,
+            start_seq_no: 0,
+            ended_seq_no: seq_no,
+            counts_update: 0,
+            offline: false,
+            replaces_start: false,
+            replaces_end: true,
+        };
+        self.write_transaction(charge_station_id, transaction_id, meter_values, write).await
+    }
+}
