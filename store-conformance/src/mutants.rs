@@ -439,6 +439,7 @@ pub async fn judge_mutants(base: Arc<dyn Backend>, model_cases: u32) -> Vec<Muta
         let options = crate::model::RunOptions {
             persist_failures: false,
             deterministic: true,
+            shrink: false,
             ..crate::model::RunOptions::new(model_cases)
         };
         let killed_by_model = crate::model::run_model(backend, options).await.is_err();

@@ -43,9 +43,13 @@ impl ScratchSchema {
     /// Creates an empty schema in the `DATABASE_URL` database.
     pub async fn create(prefix: &str) -> Result<Self, String> {
         let url = database_url()?;
+        let admin_options = PgStoreConfig::from_url(url.clone())
+            .connect_options()
+            .map_err(|err| err.to_string())?
+            .options([("synchronous_commit", "off")]);
         let admin = PgPoolOptions::new()
             .max_connections(1)
-            .connect(&url)
+            .connect_with(admin_options)
             .await
             .map_err(|err| format!("cannot connect to {}: {err}\n{NO_DATABASE_HELP}", redact_url(&url)))?;
         let name = unique_schema(prefix);
@@ -62,9 +66,13 @@ impl ScratchSchema {
         PgStoreConfig { max_connections, ..PgStoreConfig::from_url(self.url.clone()) }
     }
 
-    /// A pool of connections whose `search_path` is this schema.
+    /// A pool of connections whose `search_path` is this schema. Commits do not wait for the
+    /// WAL flush: test data need not survive a server crash, and DDL per schema gets cheap.
     pub fn pool(&self, config: &PgStoreConfig) -> Result<PgPool, String> {
-        let options = config.connect_options().map_err(|err| err.to_string())?.options([("search_path", &self.name)]);
+        let options = config
+            .connect_options()
+            .map_err(|err| err.to_string())?
+            .options([("search_path", self.name.as_str()), ("synchronous_commit", "off")]);
         Ok(config.pool_options().map_err(|err| err.to_string())?.connect_lazy_with(options))
     }
 

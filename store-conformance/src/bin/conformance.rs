@@ -12,6 +12,7 @@ use store_conformance::{Backend, MemoryBackend, cases_from_env, run_all_scenario
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum BackendChoice {
     Memory,
+    Postgres,
     All,
 }
 
@@ -21,7 +22,7 @@ struct Args {
     /// Which backend to test.
     #[arg(long, value_enum, default_value = "memory")]
     backend: BackendChoice,
-    /// Model cases per backend (default: CONFORMANCE_CASES, else 1000 for memory).
+    /// Model cases per backend (default: CONFORMANCE_CASES, else 1000 for memory, 64 for postgres).
     #[arg(long)]
     cases: Option<u32>,
 }
@@ -35,7 +36,10 @@ struct Target {
 
 async fn check(target: &Target) -> Result<String, String> {
     let name = target.backend.name();
+    let started = std::time::Instant::now();
+    let phase = |what: &str| eprintln!("conformance: {name}: {what} after {:.1} s", started.elapsed().as_secs_f64());
     let report = run_all_scenarios(target.backend.clone(), false).await;
+    phase("scenarios done");
     for (scenario, failure) in &report.failed {
         eprintln!("conformance: {name}: scenario {scenario} FAILED: {failure}");
     }
@@ -43,13 +47,16 @@ async fn check(target: &Target) -> Result<String, String> {
     if let Err(failure) = &model {
         eprintln!("conformance: {name}: model test FAILED: {failure}");
     }
+    phase("model test done");
     let differential_cases = (target.model_cases / 4).max(1);
     let reference: Arc<dyn Backend> = Arc::new(MemoryBackend);
     let differential = run_differential(reference, target.backend.clone(), RunOptions::new(differential_cases)).await;
     if let Err(failure) = &differential {
         eprintln!("conformance: {name}: differential test against memory FAILED: {failure}");
     }
+    phase("differential test done");
     let verdicts = judge_mutants(target.backend.clone(), target.mutant_model_cases).await;
+    phase("mutants judged");
     for verdict in verdicts.iter().filter(|verdict| !verdict.killed()) {
         eprintln!("conformance: {name}: mutant {:?} SURVIVED", verdict.mutation);
     }
@@ -69,16 +76,18 @@ async fn check(target: &Target) -> Result<String, String> {
 
 fn targets(args: &Args) -> Vec<Target> {
     let cases = |default| args.cases.unwrap_or_else(|| cases_from_env(default));
-    let mut targets =
-        vec![Target { backend: Arc::new(MemoryBackend), model_cases: cases(1_000), mutant_model_cases: 1_000 }];
-    if args.backend == BackendChoice::All {
-        targets.extend(extra_backends(&cases));
+    let mut targets = Vec::new();
+    if matches!(args.backend, BackendChoice::Memory | BackendChoice::All) {
+        targets.push(Target { backend: Arc::new(MemoryBackend), model_cases: cases(1_000), mutant_model_cases: 1_000 });
+    }
+    if matches!(args.backend, BackendChoice::Postgres | BackendChoice::All) {
+        targets.push(Target {
+            backend: Arc::new(store_conformance::postgres::PostgresBackend),
+            model_cases: cases(64),
+            mutant_model_cases: 16,
+        });
     }
     targets
-}
-
-fn extra_backends(_cases: &dyn Fn(u32) -> u32) -> Vec<Target> {
-    Vec::new()
 }
 
 #[tokio::main]

@@ -49,18 +49,21 @@ pub struct RunOptions {
     pub persist_failures: bool,
     /// Generate from a fixed seed, so that a run's verdict repeats.
     pub deterministic: bool,
+    /// Shrink a failing case to a minimal one (off where only the verdict matters).
+    pub shrink: bool,
 }
 
 impl RunOptions {
     pub fn new(cases: u32) -> Self {
-        RunOptions { cases, max_steps: 60, persist_failures: true, deterministic: false }
+        RunOptions { cases, max_steps: 60, persist_failures: true, deterministic: false, shrink: true }
     }
 }
 
 fn runner(options: RunOptions) -> TestRunner {
     let failure_persistence =
         options.persist_failures.then(|| Box::new(FileFailurePersistence::Direct(REGRESSIONS)) as Box<_>);
-    let config = Config { cases: options.cases, failure_persistence, ..Config::default() };
+    let max_shrink_iters = if options.shrink { Config::default().max_shrink_iters } else { 0 };
+    let config = Config { cases: options.cases, failure_persistence, max_shrink_iters, ..Config::default() };
     if options.deterministic {
         let rng = TestRng::deterministic_rng(config.rng_algorithm);
         TestRunner::new_with_rng(config, rng)
@@ -145,8 +148,12 @@ where
     let strategy = ModelMachine::sequential_strategy(1..options.max_steps);
     tokio::task::spawn_blocking(move || {
         let mut runner = runner(options);
-        let result =
-            runner.run(&strategy, |(_, ops, seen)| handle.block_on(case(ops, seen)).map_err(TestCaseError::fail));
+        let result = runner.run(&strategy, |(_, ops, seen)| {
+            // The seen-counter only serves shrinking; the strategy panics if it was advanced
+            // for a failing case that is not going to be shrunk.
+            let seen = if options.shrink { seen } else { None };
+            handle.block_on(case(ops, seen)).map_err(TestCaseError::fail)
+        });
         match result {
             Ok(()) => Ok(options.cases),
             Err(TestError::Fail(reason, (_, ops, _))) => {
