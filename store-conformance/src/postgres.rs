@@ -15,7 +15,7 @@ use crate::backend::{Backend, Instance};
 
 /// What to tell someone whose PostgreSQL tests cannot find a database.
 pub const NO_DATABASE_HELP: &str = "DATABASE_URL is not set. The PostgreSQL tests need a server where this user may \
-     create schemas, e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres. `cargo xtask db up` starts a \
+     create schemas, e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable (TLS handshakes make every test schema slow). `cargo xtask db up` starts a \
      throwaway cluster from the local PostgreSQL binaries and prints the URL; .ci/run does this by itself.";
 
 /// `DATABASE_URL`, or an error that says how to get a database.
