@@ -1,8 +1,12 @@
 //! `cargo xtask`: the project's automation, one module per command (the cargo-xtask convention).
 
 mod ci;
+mod codegen;
 mod command;
 mod conformance;
+mod database;
+mod db;
+mod migrate;
 
 use std::process::ExitCode;
 
@@ -21,12 +25,21 @@ enum Command {
     Ci,
     /// Run the conformance suite and print one summary line per backend.
     Conformance(conformance::Args),
+    /// Regenerate store-postgres/.sqlx (the offline query data); --check fails when it is stale.
+    Codegen(codegen::Args),
+    /// Apply, revert or list the PostgreSQL migrations.
+    Migrate(migrate::Args),
+    /// Start or remove a throwaway PostgreSQL cluster for tests.
+    Db(db::Args),
 }
 
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Ci => ci::run(),
         Command::Conformance(args) => conformance::run(&args),
+        Command::Codegen(args) => codegen::run(args),
+        Command::Migrate(args) => migrate::run(args),
+        Command::Db(args) => db::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
