@@ -11,7 +11,7 @@ mod string_enum;
 pub mod time;
 pub mod validate;
 
-pub use certificate::certificate_key;
+pub use certificate::{certificate_key, install_certificate_id};
 pub use clock::{Clock, SystemClock, TestClock};
 pub use error::{ErrorKind, StoreError, StoreResult};
 pub use model::*;

@@ -1,0 +1,216 @@
+//! The manager's configuration, in MaEVe's TOML style:
+//!
+//! ```toml
+//! [api]
+//! addr = "127.0.0.1:9410"     # MaEVe's ":9410" (all interfaces) works too
+//!
+//! [storage]
+//! type = "postgres"           # or "in_memory" (the default)
+//!
+//! [storage.postgres]
+//! url = "postgres://maeve@db/maeve?sslmode=verify-full"   # DATABASE_URL overrides it
+//! password_file = "/run/secrets/db"
+//! run_migrations = true
+//! ```
+//!
+//! Sections of a MaEVe config this service does not use (`transport`, `ocpp`, …) are ignored
+//! with a warning; an unknown key inside a section it uses is an error naming the key.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+/// Top-level sections this service reads.
+const USED_SECTIONS: [&str; 2] = ["api", "storage"];
+/// Sub-sections of `[storage]` for MaEVe storage engines this service does not have.
+const FOREIGN_STORAGE_SECTIONS: [&str; 1] = ["firestore"];
+
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    pub api: ApiConfig,
+    pub storage: StorageConfig,
+    /// Sections present in the file that this service does not use.
+    pub ignored_sections: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiConfig {
+    /// `host:port`; MaEVe's `:port` means every interface.
+    pub addr: String,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        ApiConfig { addr: "127.0.0.1:9410".to_owned() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StorageType {
+    InMemory,
+    Postgres,
+}
+
+#[derive(Debug, Clone)]
+pub struct StorageConfig {
+    pub storage_type: StorageType,
+    #[cfg(feature = "postgres")]
+    pub postgres: PostgresConfig,
+}
+
+impl Default for StorageConfig {
+    fn default() -> Self {
+        StorageConfig {
+            storage_type: StorageType::InMemory,
+            #[cfg(feature = "postgres")]
+            postgres: PostgresConfig::default(),
+        }
+    }
+}
+
+#[cfg(feature = "postgres")]
+#[derive(Debug, Clone, Default)]
+pub struct PostgresConfig {
+    pub store: store_postgres::PgStoreConfig,
+    /// Apply pending migrations at start (under sqlx's advisory lock).
+    pub run_migrations: bool,
+}
+
+impl Config {
+    pub fn load(path: &Path) -> Result<Self, String> {
+        let text =
+            std::fs::read_to_string(path).map_err(|err| format!("config {}: cannot read: {err}", path.display()))?;
+        Self::parse(&text).map_err(|err| format!("config {}: {err}", path.display()))
+    }
+
+    /// Parses config text; errors name the section and key.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut table: toml::Table = toml::from_str(text).map_err(|err| err.to_string())?;
+        let mut ignored_sections: Vec<String> =
+            table.keys().filter(|key| !USED_SECTIONS.contains(&key.as_str())).cloned().collect();
+        let api = match table.remove("api") {
+            Some(value) => value.try_into::<ApiConfig>().map_err(|err| format!("[api]: {err}"))?,
+            None => ApiConfig::default(),
+        };
+        let api = ApiConfig { addr: normalise_addr(&api.addr)? };
+        let storage = match table.remove("storage") {
+            Some(toml::Value::Table(storage)) => parse_storage(storage, &mut ignored_sections)?,
+            Some(_) => return Err("[storage] must be a table".to_owned()),
+            None => StorageConfig::default(),
+        };
+        Ok(Config { api, storage, ignored_sections })
+    }
+}
+
+fn normalise_addr(addr: &str) -> Result<String, String> {
+    let addr = if addr.starts_with(':') { format!("0.0.0.0{addr}") } else { addr.to_owned() };
+    match addr.rsplit_once(':') {
+        Some((_, port)) if port.parse::<u16>().is_ok() => Ok(addr),
+        _ => Err(format!("[api] addr: {addr:?} is not host:port")),
+    }
+}
+
+fn parse_storage(mut storage: toml::Table, ignored_sections: &mut Vec<String>) -> Result<StorageConfig, String> {
+    let storage_type = match storage.remove("type") {
+        None => StorageType::InMemory,
+        Some(toml::Value::String(kind)) => match kind.as_str() {
+            "in_memory" => StorageType::InMemory,
+            "postgres" => StorageType::Postgres,
+            other => return Err(format!("[storage] type: {other:?} is not one of \"in_memory\", \"postgres\"")),
+        },
+        Some(other) => return Err(format!("[storage] type: expected a string, found {}", other.type_str())),
+    };
+    let postgres = storage.remove("postgres");
+    for key in storage.keys() {
+        if FOREIGN_STORAGE_SECTIONS.contains(&key.as_str()) {
+            ignored_sections.push(format!("storage.{key}"));
+        } else {
+            return Err(format!("[storage]: unknown key `{key}`"));
+        }
+    }
+    #[cfg(feature = "postgres")]
+    let config = StorageConfig { storage_type, postgres: parse_postgres(postgres)? };
+    #[cfg(not(feature = "postgres"))]
+    let config = {
+        // Without the backend there is nothing to check the section against; choosing it
+        // fails at start with a message naming the feature.
+        drop(postgres);
+        StorageConfig { storage_type }
+    };
+    Ok(config)
+}
+
+#[cfg(feature = "postgres")]
+fn parse_postgres(section: Option<toml::Value>) -> Result<PostgresConfig, String> {
+    let mut table = match section {
+        None => toml::Table::new(),
+        Some(toml::Value::Table(table)) => table,
+        Some(_) => return Err("[storage.postgres] must be a table".to_owned()),
+    };
+    let run_migrations = match table.remove("run_migrations") {
+        None => false,
+        Some(toml::Value::Boolean(run)) => run,
+        Some(other) => {
+            return Err(format!("[storage.postgres] run_migrations: expected a boolean, found {}", other.type_str()));
+        }
+    };
+    let mut store: store_postgres::PgStoreConfig =
+        toml::Value::Table(table).try_into().map_err(|err| format!("[storage.postgres]: {err}"))?;
+    if let Ok(url) = std::env::var("DATABASE_URL") {
+        store.url = Some(url);
+    }
+    Ok(PostgresConfig { store, run_migrations })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_to_local_in_memory() {
+        let config = Config::parse("").unwrap();
+        assert_eq!(config.api.addr, "127.0.0.1:9410");
+        assert_eq!(config.storage.storage_type, StorageType::InMemory);
+    }
+
+    #[test]
+    fn accepts_a_maeve_config_and_lists_the_sections_it_ignores() {
+        let config = Config::parse(
+            "[api]\naddr = \":9410\"\n[transport]\ntype = \"mqtt\"\n[ocpp]\nx = 1\n[storage]\ntype = \"in_memory\"\n[storage.firestore]\nproject_id = \"p\"\n",
+        )
+        .unwrap();
+        assert_eq!(config.api.addr, "0.0.0.0:9410");
+        assert_eq!(config.ignored_sections, vec!["ocpp", "transport", "storage.firestore"]);
+    }
+
+    #[test]
+    fn an_unknown_key_in_a_used_section_is_named() {
+        let err = Config::parse("[api]\naddr = \":1\"\nport = 3\n").unwrap_err();
+        assert!(err.contains("[api]") && err.contains("port"), "{err}");
+        let err = Config::parse("[storage]\ntype = \"in_memory\"\ncolour = \"blue\"\n").unwrap_err();
+        assert!(err.contains("colour"), "{err}");
+    }
+
+    #[test]
+    fn an_unknown_storage_type_is_named() {
+        let err = Config::parse("[storage]\ntype = \"firestore\"\n").unwrap_err();
+        assert!(err.contains("firestore") && err.contains("type"), "{err}");
+    }
+
+    #[cfg(feature = "postgres")]
+    #[test]
+    fn postgres_section_keys_are_checked_and_passwords_stay_out_of_errors() {
+        let config = Config::parse(
+            "[storage]\ntype = \"postgres\"\n[storage.postgres]\nhost = \"db\"\npassword = \"hunter2\"\nrun_migrations = true\n",
+        )
+        .unwrap();
+        assert!(config.storage.postgres.run_migrations);
+        assert!(!format!("{config:?}").contains("hunter2"));
+        let err = Config::parse(
+            "[storage]\ntype = \"postgres\"\n[storage.postgres]\npassword = \"hunter2\"\nhots = \"db\"\n",
+        )
+        .unwrap_err();
+        assert!(err.contains("hots") && !err.contains("hunter2"), "{err}");
+    }
+}

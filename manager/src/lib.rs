@@ -1,0 +1,55 @@
+//! maeve-manager: MaEVe's manager REST API (`../shared/maeve/api-spec.yaml`, under `/api/v0`)
+//! over whichever maeve-store backend the cargo features compile in and the config selects.
+
+pub mod api;
+pub mod backend;
+pub mod config;
+
+use std::path::Path;
+
+use tokio::net::TcpListener;
+
+pub use api::{AppState, router};
+pub use backend::Backend;
+pub use config::Config;
+
+/// Loads the config (or the defaults), opens the backend, and serves until SIGINT/SIGTERM;
+/// in-flight requests finish and the backend is closed before returning.
+pub async fn serve(config_path: Option<&Path>) -> Result<(), String> {
+    let config = match config_path {
+        Some(path) => Config::load(path)?,
+        None => Config::default(),
+    };
+    for ignored in &config.ignored_sections {
+        tracing::warn!(section = %ignored, "config section not used by maeve-manager; ignored");
+    }
+    let backend = Backend::open(&config.storage).await?;
+    let listener = TcpListener::bind(&config.api.addr)
+        .await
+        .map_err(|err| format!("cannot listen on {}: {err}", config.api.addr))?;
+    tracing::info!(addr = %config.api.addr, storage = backend.name(), "maeve-manager listening");
+    let app = router(AppState::new(backend.clone()));
+    let served = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await;
+    backend.close().await;
+    tracing::info!("maeve-manager stopped");
+    served.map_err(|err| format!("server error: {err}"))
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown requested; finishing in-flight requests");
+}
