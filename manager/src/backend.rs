@@ -98,3 +98,29 @@ impl Backend {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn in_memory_opens_and_is_healthy() {
+        let config = StorageConfig::default();
+        let result = Backend::open(&config).await;
+        if cfg!(feature = "memory") {
+            let backend = result.expect("in-memory backend");
+            assert_eq!(backend.name(), "in_memory");
+            assert!(backend.health().await.is_ok());
+        } else {
+            assert!(result.unwrap_err().contains("--features memory"));
+        }
+    }
+
+    #[cfg(not(feature = "postgres"))]
+    #[tokio::test]
+    async fn postgres_without_the_feature_fails_naming_it() {
+        let config = StorageConfig { storage_type: StorageType::Postgres };
+        let err = Backend::open(&config).await.unwrap_err();
+        assert!(err.contains("\"postgres\" is not compiled in") && err.contains("--features postgres"), "{err}");
+    }
+}

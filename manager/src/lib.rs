@@ -20,8 +20,9 @@ pub async fn serve(config_path: Option<&Path>) -> Result<(), String> {
         Some(path) => Config::load(path)?,
         None => Config::default(),
     };
-    for ignored in &config.ignored_sections {
-        tracing::warn!(section = %ignored, "config section not used by maeve-manager; ignored");
+    if !config.ignored_sections.is_empty() {
+        let sections = config.ignored_sections.join(", ");
+        tracing::warn!(%sections, "config sections not used by maeve-manager are ignored");
     }
     let backend = Backend::open(&config.storage).await?;
     let listener = TcpListener::bind(&config.api.addr)

@@ -1,5 +1,6 @@
 //! `maeve-manager serve [-c FILE]`: serves MaEVe's manager REST API.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -27,6 +28,8 @@ enum Command {
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let Command::Serve { config } = Cli::parse().command;
     match manager::serve(config.as_deref()).await {

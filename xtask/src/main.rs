@@ -1,5 +1,6 @@
 //! `cargo xtask`: the project's automation, one module per command (the cargo-xtask convention).
 
+mod api_check;
 mod ci;
 mod codegen;
 mod command;
@@ -31,6 +32,8 @@ enum Command {
     Migrate(migrate::Args),
     /// Start or remove a throwaway PostgreSQL cluster for tests.
     Db(db::Args),
+    /// Run schemathesis against the running maeve-manager with MaEVe's API spec.
+    ApiCheck(api_check::Args),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +43,7 @@ fn main() -> ExitCode {
         Command::Codegen(args) => codegen::run(args),
         Command::Migrate(args) => migrate::run(args),
         Command::Db(args) => db::run(args),
+        Command::ApiCheck(args) => api_check::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,125 @@
+//! The `maeve-manager serve` binary: starts from a config file, answers, warns about the
+//! sections it ignores, rejects bad config naming file and key, and stops cleanly on SIGTERM.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_maeve-manager");
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+}
+
+/// A minimal HTTP/1.1 exchange; returns (status code, body).
+fn http(port: u16, method: &str, path: &str, body: Option<&str>) -> std::io::Result<(u16, String)> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let body = body.unwrap_or("");
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    let status = response.split(' ').nth(1).and_then(|code| code.parse().ok()).unwrap_or(0);
+    let body = response.split_once("\r\n\r\n").map(|(_, body)| body.to_owned()).unwrap_or_default();
+    Ok((status, body))
+}
+
+fn wait_until_healthy(port: u16, child: &mut Child) {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(30) {
+        if let Ok((200, _)) = http(port, "GET", "/health", None) {
+            return;
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("maeve-manager exited early with {status}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("maeve-manager did not become healthy on port {port}");
+}
+
+fn stop(mut child: Child) -> String {
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    assert!(status.success());
+    let status = child.wait().expect("wait");
+    assert!(status.success(), "maeve-manager exited with {status} after SIGTERM");
+    let mut stderr = String::new();
+    let mut stdout = String::new();
+    child.stderr.take().expect("stderr").read_to_string(&mut stderr).expect("stderr");
+    child.stdout.take().expect("stdout").read_to_string(&mut stdout).expect("stdout");
+    format!("{stdout}{stderr}")
+}
+
+fn start(config: &str, name: &str) -> (Child, u16, std::path::PathBuf) {
+    let port = free_port();
+    let path = std::env::temp_dir().join(format!("maeve-manager-{name}-{}.toml", std::process::id()));
+    std::fs::write(&path, config.replace("PORT", &port.to_string())).expect("write config");
+    let child = Command::new(BINARY)
+        .args(["serve", "-c"])
+        .arg(&path)
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start maeve-manager");
+    (child, port, path)
+}
+
+#[test]
+fn serves_in_memory_from_a_maeve_config_and_stops_on_sigterm() {
+    let config = "[api]\naddr = \"127.0.0.1:PORT\"\n[transport]\ntype = \"mqtt\"\n[ocpp]\nx = 1\n[storage]\ntype = \"in_memory\"\n";
+    let (mut child, port, path) = start(config, "memory");
+    wait_until_healthy(port, &mut child);
+    let token = r#"{"countryCode":"GB","partyId":"TWK","type":"RFID","uid":"u1","contractId":"GB-TWK-012345678","issuer":"x","valid":true,"cacheMode":"NEVER"}"#;
+    assert_eq!(http(port, "POST", "/api/v0/token", Some(token)).expect("post").0, 201);
+    let (status, body) = http(port, "GET", "/api/v0/token/u1", None).expect("get");
+    assert_eq!(status, 200);
+    assert!(body.contains("GBTWK012345678V"), "{body}");
+    let output = stop(child);
+    std::fs::remove_file(path).ok();
+    let warning = output.lines().find(|line| line.contains("ignored")).unwrap_or_default();
+    assert!(
+        warning.contains("ocpp") && warning.contains("transport"),
+        "one warning naming the ignored sections: {output}"
+    );
+}
+
+#[test]
+fn a_bad_config_fails_naming_the_file_and_key() {
+    let (child, _, path) = start("[api]\naddr = \"127.0.0.1:PORT\"\nprot = 1\n", "bad");
+    let output = child.wait_with_output().expect("wait");
+    std::fs::remove_file(&path).ok();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(&path.display().to_string()) && stderr.contains("prot"), "{stderr}");
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn serves_on_postgres_with_migrations_run_at_start() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let schema = runtime
+        .block_on(store_conformance::postgres::ScratchSchema::create("manager_serve"))
+        .unwrap_or_else(|err| panic!("{err}"));
+    let separator = if schema.url.contains('?') { '&' } else { '?' };
+    let url = format!("{}{separator}options=-c%20search_path%3D{}", schema.url, schema.name);
+    let config = format!(
+        "[api]\naddr = \"127.0.0.1:PORT\"\n[storage]\ntype = \"postgres\"\n[storage.postgres]\nurl = \"{url}\"\nrun_migrations = true\n"
+    );
+    let (mut child, port, path) = start(&config, "postgres");
+    wait_until_healthy(port, &mut child);
+    assert_eq!(http(port, "POST", "/api/v0/cs/cs9", Some(r#"{"securityProfile":2}"#)).expect("post").0, 201);
+    let (status, body) = http(port, "GET", "/api/v0/cs/cs9/auth", None).expect("get");
+    assert_eq!((status, body.as_str()), (200, r#"{"securityProfile":2,"invalidUsernameAllowed":false}"#));
+    let (status, body) = http(port, "GET", "/health", None).expect("health");
+    assert!(status == 200 && body.contains("postgres"), "{body}");
+    stop(child);
+    std::fs::remove_file(path).ok();
+    runtime.block_on(schema.drop_now());
+}
