@@ -2,7 +2,7 @@
 
 use crate::command::{Result, cargo, exec};
 use crate::conformance::run_suite;
-use crate::{api_check, codegen};
+use crate::{api_check, bench, codegen};
 
 /// Needs DATABASE_URL (the PostgreSQL tests fail without it, saying how to get one).
 pub fn run() -> Result {
@@ -13,7 +13,9 @@ pub fn run() -> Result {
     memory_only_manager_has_no_sqlx()?;
     exec(&mut cargo(["test", "-p", "manager", "--no-default-features", "--features", "memory", "--lib"]))?;
     api_check::run(api_check::Args::all())?;
-    run_suite("all", None)
+    run_suite("all", None)?;
+    // A smoke test of the benchmarks and the report; no assertion on speed.
+    bench::run(bench::Args::quick())
 }
 
 /// The memory-only build of the manager must not pull in the PostgreSQL stack.

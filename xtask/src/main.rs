@@ -1,6 +1,7 @@
 //! `cargo xtask`: the project's automation, one module per command (the cargo-xtask convention).
 
 mod api_check;
+mod bench;
 mod ci;
 mod codegen;
 mod command;
@@ -34,6 +35,8 @@ enum Command {
     Db(db::Args),
     /// Run schemathesis against the running maeve-manager with MaEVe's API spec.
     ApiCheck(api_check::Args),
+    /// Benchmarks with pgbench baselines; writes target/bench/{report.md,summary.json,scaling.svg}.
+    Bench(bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +47,7 @@ fn main() -> ExitCode {
         Command::Migrate(args) => migrate::run(args),
         Command::Db(args) => db::run(args),
         Command::ApiCheck(args) => api_check::run(args),
+        Command::Bench(args) => bench::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

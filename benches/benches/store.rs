@@ -1,0 +1,370 @@
+//! Every backend side by side, with the raw driver as a baseline, throughput under
+//! concurrency, and how cost grows with stored data. `cargo xtask bench` runs this (with
+//! pgbench) and writes the report; `MAEVE_BENCH_QUICK=1` runs a reduced set.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use sqlx::{Connection, PgConnection, PgPool};
+use store_conformance::fixtures::{meter_value, setting, settings, token};
+use store_conformance::postgres::ScratchSchema;
+use store_core::ChargeStationSettingStatus::Pending;
+use store_core::*;
+use store_memory::MemoryStore;
+use store_postgres::PgStore;
+use tokio::runtime::Runtime;
+
+fn quick() -> bool {
+    std::env::var_os("MAEVE_BENCH_QUICK").is_some()
+}
+
+fn runtime() -> Runtime {
+    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime")
+}
+
+/// One meter value with five sampled values, as a charge station reports them.
+fn five_sampled_values(n: u64) -> Vec<MeterValue> {
+    vec![meter_value("2024-05-06T13:58:55Z", &[n as f64, 230.1, 16.0, 3.7, 50.0])]
+}
+
+/// A PostgreSQL store on a fresh schema, with the server's own commit settings.
+struct PgFixture {
+    schema: ScratchSchema,
+    store: PgStore,
+}
+
+impl PgFixture {
+    fn new(rt: &Runtime, prefix: &str, max_connections: u32) -> Self {
+        rt.block_on(async {
+            let schema = ScratchSchema::create(prefix).await.unwrap_or_else(|err| panic!("{err}"));
+            let migrated = schema.store(Arc::new(SystemClock), 1).await.expect("migrate");
+            migrated.close().await;
+            let config = schema.config(max_connections);
+            let options = config.connect_options().expect("options").options([("search_path", schema.name.as_str())]);
+            let pool: PgPool = config.pool_options().expect("pool options").connect_with(options).await.expect("pool");
+            PgFixture { store: PgStore::from_pool(pool, Arc::new(SystemClock)), schema }
+        })
+    }
+
+    fn engine(&self) -> Arc<dyn Engine> {
+        Arc::new(self.store.clone())
+    }
+
+    fn drop_now(self, rt: &Runtime) {
+        rt.block_on(async {
+            self.store.close().await;
+            self.schema.drop_now().await;
+        });
+    }
+}
+
+fn backends(rt: &Runtime, pg: &PgFixture) -> Vec<(&'static str, Arc<dyn Engine>)> {
+    let _ = rt;
+    vec![("memory", Arc::new(MemoryStore::default()) as Arc<dyn Engine>), ("postgres", pg.engine())]
+}
+
+/// The data every per-operation benchmark reads: 10 000 tokens, 10 000 stations with one
+/// setting each, a station's auth, and a transaction holding 100 meter values.
+async fn populate(engine: &dyn Engine) {
+    engine
+        .set_charge_station_auth(
+            "cs-bench",
+            &ChargeStationAuth {
+                security_profile: SecurityProfile::TlsWithBasicAuth,
+                base64_sha256_password: "XohImNooBHFR0OVvjcYpJ3NgPQ1qq73WKhHvch0VQtg=".into(),
+                invalid_username_allowed: false,
+            },
+        )
+        .await
+        .expect("auth");
+    for n in 0..10_000 {
+        engine.set_token(&token(&format!("uid-{n:05}"))).await.expect("token");
+        let one = settings(&[("HeartbeatInterval", setting("60", Pending, None))]);
+        engine.update_charge_station_settings(&format!("cs-{n:05}"), &one).await.expect("settings");
+    }
+    for chunk in 0..10u64 {
+        let values: Vec<MeterValue> = (0..10).flat_map(|n| five_sampled_values(chunk * 10 + n)).collect();
+        engine.update_transaction("cs-bench", "tx-100", &values).await.expect("meter values");
+    }
+    engine.create_transaction("cs-bench", "tx-end", "tok", "RFID", &[], 1, false).await.expect("tx");
+}
+
+fn per_operation(c: &mut Criterion, rt: &Runtime, engines: &[(&'static str, Arc<dyn Engine>)]) {
+    for (_, engine) in engines {
+        rt.block_on(populate(engine.as_ref()));
+    }
+    let counter = Arc::new(AtomicU64::new(0));
+    macro_rules! group {
+        ($name:literal, |$engine:ident, $n:ident| $call:expr) => {{
+            let mut group = c.benchmark_group($name);
+            for (backend, engine) in engines {
+                group.bench_function(BenchmarkId::from_parameter(backend), |b| {
+                    b.to_async(rt).iter(|| {
+                        let $engine = engine.clone();
+                        let $n = counter.fetch_add(1, Ordering::Relaxed);
+                        async move {
+                            let _ = $n;
+                            $call.await.expect($name);
+                        }
+                    })
+                });
+            }
+            group.finish();
+        }};
+    }
+    group!("lookup_charge_station_auth", |e, n| e.lookup_charge_station_auth("cs-bench"));
+    group!("lookup_token", |e, n| e.lookup_token("uid-04242"));
+    group!("set_token", |e, n| e.set_token(&token(&format!("set-{}", n % 1000))));
+    group!("update_charge_station_settings", |e, n| e.update_charge_station_settings(
+        &format!("cs-{:05}", n % 10_000),
+        &settings(&[("HeartbeatInterval", setting("30", Pending, None))])
+    ));
+    group!("create_transaction", |e, n| e.create_transaction(
+        "cs-bench",
+        &format!("tx-new-{n}"),
+        "tok",
+        "RFID",
+        &five_sampled_values(n),
+        0,
+        false
+    ));
+    group!("update_transaction", |e, n| e.update_transaction(
+        "cs-bench",
+        &format!("tx-upd-{}", n % 100),
+        &five_sampled_values(n)
+    ));
+    group!("end_transaction", |e, n| e.end_transaction("cs-bench", "tx-end", "tok", "RFID", &[], n as i64));
+    group!("find_transaction", |e, n| e.find_transaction("cs-bench", "tx-100"));
+    group!("list_tokens", |e, n| e.list_tokens(0, 20));
+    group!("list_charge_station_settings", |e, n| e.list_charge_station_settings(50, ""));
+}
+
+/// The driver's own limit: a one-row primary-key select on a bare connection, and the same
+/// select through the pool the store uses.
+fn driver_baseline(c: &mut Criterion, rt: &Runtime, pg: &PgFixture) {
+    let options =
+        pg.schema.config(1).connect_options().expect("options").options([("search_path", pg.schema.name.as_str())]);
+    let bare = rt.block_on(PgConnection::connect_with(&options)).expect("bare connection");
+    let bare = Arc::new(tokio::sync::Mutex::new(bare));
+    let pool = pg.store.pool().clone();
+    let sql = "SELECT uid, country_code FROM token WHERE uid = $1";
+    let mut group = c.benchmark_group("pk_select");
+    group.bench_function(BenchmarkId::from_parameter("bare_connection"), |b| {
+        b.to_async(rt).iter(|| {
+            let bare = bare.clone();
+            async move {
+                let mut conn = bare.lock().await;
+                sqlx::query(sql).bind("uid-04242").fetch_optional(&mut *conn).await.expect("bare select");
+            }
+        })
+    });
+    group.bench_function(BenchmarkId::from_parameter("store_pool"), |b| {
+        b.to_async(rt).iter(|| {
+            let pool = pool.clone();
+            async move {
+                sqlx::query(sql).bind("uid-04242").fetch_optional(&pool).await.expect("pool select");
+            }
+        })
+    });
+    group.finish();
+}
+
+/// Runs `iters` calls of `op` spread over `tasks` tasks and returns the wall time.
+async fn spread<F, Fut>(iters: u64, tasks: u64, op: F) -> Duration
+where
+    F: Fn(u64, u64) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let op = Arc::new(op);
+    let start = Instant::now();
+    let handles: Vec<_> = (0..tasks)
+        .map(|task| {
+            let op = op.clone();
+            let share = iters / tasks + u64::from(task < iters % tasks);
+            tokio::spawn(async move {
+                for i in 0..share {
+                    op(task, i).await;
+                }
+            })
+        })
+        .collect();
+    for handle in handles {
+        handle.await.expect("task");
+    }
+    start.elapsed()
+}
+
+fn throughput(c: &mut Criterion, rt: &Runtime, engines: &[(&'static str, Arc<dyn Engine>)]) {
+    for (name, make) in [("throughput_lookup_token", 0), ("throughput_update_transaction", 1)] {
+        let mut group = c.benchmark_group(name);
+        group.throughput(Throughput::Elements(1));
+        for (backend, engine) in engines {
+            for tasks in [1u64, 8, 32] {
+                group.bench_function(BenchmarkId::new(*backend, tasks), |b| {
+                    b.to_async(rt).iter_custom(|iters| {
+                        let engine = engine.clone();
+                        async move {
+                            spread(iters, tasks, move |task, i| {
+                                let engine = engine.clone();
+                                async move {
+                                    if make == 0 {
+                                        engine.lookup_token("uid-04242").await.expect("lookup");
+                                    } else {
+                                        let tx = format!("tx-task-{task}");
+                                        engine
+                                            .update_transaction("cs-bench", &tx, &five_sampled_values(i))
+                                            .await
+                                            .expect("update");
+                                    }
+                                }
+                            })
+                            .await
+                        }
+                    })
+                });
+            }
+        }
+        group.finish();
+    }
+}
+
+/// The cost of one append to a transaction that already holds N meter values (N to N+100:
+/// PostgreSQL is trimmed back to N after every 100 appends; memory appends are O(1) anyway).
+fn scaling(c: &mut Criterion, rt: &Runtime, engines: &[(&'static str, Arc<dyn Engine>)], pg: &PgFixture) {
+    let sizes: &[u64] = &[10, 1_000, 10_000];
+    for (_, engine) in engines {
+        for &size in sizes {
+            rt.block_on(async {
+                let tx = format!("tx-size-{size}");
+                for start in (0..size).step_by(100) {
+                    let values: Vec<MeterValue> =
+                        (start..(start + 100).min(size)).flat_map(five_sampled_values).collect();
+                    engine.update_transaction("cs-scale", &tx, &values).await.expect("prefill");
+                }
+            });
+        }
+    }
+    let pool = pg.store.pool().clone();
+    let mut group = c.benchmark_group("scaling_update_transaction");
+    for (backend, engine) in engines {
+        for &size in sizes {
+            let trim = (*backend == "postgres").then(|| pool.clone());
+            group.bench_function(BenchmarkId::new(*backend, size), |b| {
+                b.to_async(rt).iter_custom(|iters| {
+                    let engine = engine.clone();
+                    let trim = trim.clone();
+                    async move {
+                        let tx = format!("tx-size-{size}");
+                        let mut elapsed = Duration::ZERO;
+                        let mut done = 0;
+                        while done < iters {
+                            let chunk = (iters - done).min(100);
+                            let start = Instant::now();
+                            for i in 0..chunk {
+                                engine
+                                    .update_transaction("cs-scale", &tx, &five_sampled_values(i))
+                                    .await
+                                    .expect("append");
+                            }
+                            elapsed += start.elapsed();
+                            done += chunk;
+                            if let Some(pool) = &trim {
+                                trim_transaction(pool, &tx, size as i64).await;
+                            }
+                        }
+                        elapsed
+                    }
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
+/// Puts a benchmark transaction back to `size` meter values (setup, not timed).
+async fn trim_transaction(pool: &PgPool, transaction_id: &str, size: i64) {
+    sqlx::query(
+        "DELETE FROM meter_value WHERE charge_station_id = 'cs-scale' AND transaction_id = $1 AND ordinal > $2",
+    )
+    .bind(transaction_id)
+    .bind(size)
+    .execute(pool)
+    .await
+    .expect("trim meter values");
+    sqlx::query("UPDATE charging_transaction SET meter_value_count = $2 WHERE charge_station_id = 'cs-scale' AND transaction_id = $1")
+        .bind(transaction_id)
+        .bind(size)
+        .execute(pool)
+        .await
+        .expect("trim count");
+}
+
+/// lookup_token with 1 000 and 1 000 000 tokens stored (100 000 in quick mode).
+fn token_scaling(c: &mut Criterion, rt: &Runtime) {
+    let big: u64 = if quick() { 100_000 } else { 1_000_000 };
+    let mut group = c.benchmark_group("scaling_lookup_token");
+    for count in [1_000u64, big] {
+        let memory = MemoryStore::default();
+        rt.block_on(async {
+            for n in 0..count {
+                memory.set_token(&token(&format!("uid-{n:07}"))).await.expect("token");
+            }
+        });
+        let pg = PgFixture::new(rt, "bench_tokens", 4);
+        rt.block_on(async {
+            sqlx::query(
+                "INSERT INTO token SELECT 'uid-' || lpad(i::text, 7, '0'), 'GB', 'TWK', 'RFID', 'GBTWK012345678V', NULL, 'x', NULL,
+                        true, NULL, 'ALWAYS', now() FROM generate_series(0, $1 - 1) AS i",
+            )
+            .bind(count as i64)
+            .execute(pg.store.pool())
+            .await
+            .expect("bulk tokens");
+            sqlx::query("ANALYZE token").execute(pg.store.pool()).await.expect("analyze");
+        });
+        let probe = format!("uid-{:07}", count / 2);
+        let engines: [(&str, Arc<dyn Engine>); 2] = [("memory", Arc::new(memory)), ("postgres", pg.engine())];
+        for (backend, engine) in &engines {
+            let probe = probe.clone();
+            group.bench_function(BenchmarkId::new(*backend, count), |b| {
+                b.to_async(rt).iter(|| {
+                    let engine = engine.clone();
+                    let probe = probe.clone();
+                    async move {
+                        engine.lookup_token(&probe).await.expect("lookup").expect("found");
+                    }
+                })
+            });
+        }
+        drop(engines);
+        pg.drop_now(rt);
+    }
+    group.finish();
+}
+
+fn all(c: &mut Criterion) {
+    let rt = runtime();
+    let pg = PgFixture::new(&rt, "bench", 32);
+    let engines = backends(&rt, &pg);
+    per_operation(c, &rt, &engines);
+    driver_baseline(c, &rt, &pg);
+    throughput(c, &rt, &engines);
+    scaling(c, &rt, &engines, &pg);
+    drop(engines);
+    pg.drop_now(&rt);
+    token_scaling(c, &rt);
+}
+
+fn config() -> Criterion {
+    let criterion = Criterion::default().configure_from_args();
+    if quick() {
+        criterion.sample_size(10).warm_up_time(Duration::from_millis(200)).measurement_time(Duration::from_millis(500))
+    } else {
+        criterion.sample_size(20).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2))
+    }
+}
+
+criterion_group! { name = benches; config = config(); targets = all }
+criterion_main!(benches);

@@ -1,0 +1,309 @@
+//! `cargo xtask bench [--quick]`: runs pgbench and the criterion benchmarks against the same
+//! server, then writes target/bench/report.md (ratios), summary.json (ratios and raw medians)
+//! and scaling.svg (cost against stored data). Needs DATABASE_URL. The criterion HTML report
+//! stays in target/criterion.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::{Value, json};
+
+use crate::command::{Result, cargo, exec, workspace_root};
+use crate::database::{self, Scratch};
+
+const CLIENTS: [u32; 3] = [1, 8, 32];
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A reduced set that finishes in a few minutes (what CI runs).
+    #[arg(long)]
+    quick: bool,
+}
+
+impl Args {
+    pub fn quick() -> Self {
+        Args { quick: true }
+    }
+}
+
+fn pgbench_binary() -> Result<PathBuf> {
+    let mut candidates: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .map(|dir| dir.filter_map(|entry| entry.ok().map(|entry| entry.path().join("bin/pgbench"))).collect())
+        .unwrap_or_default();
+    candidates.sort();
+    candidates
+        .pop()
+        .filter(|path| path.exists())
+        .or_else(|| {
+            Some(PathBuf::from("pgbench")).filter(|_| Command::new("pgbench").arg("--version").output().is_ok())
+        })
+        .ok_or_else(|| "pgbench not found: install Debian's postgresql-client or postgresql package".to_owned())
+}
+
+/// pgbench -S -M prepared tps at each client count, on a scratch database.
+fn pgbench(server_url: &str, seconds: u32) -> Result<BTreeMap<u32, f64>> {
+    let binary = pgbench_binary()?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|err| err.to_string())?;
+    let scratch = runtime.block_on(Scratch::create(server_url, "pgbench"))?;
+    let outcome = (|| {
+        exec(Command::new(&binary).args(["-i", "-s", "1", "-q", &scratch.url]))?;
+        let mut tps = BTreeMap::new();
+        for clients in CLIENTS {
+            let threads = clients.min(8).to_string();
+            let output = Command::new(&binary)
+                .args([
+                    "-S",
+                    "-M",
+                    "prepared",
+                    "-c",
+                    &clients.to_string(),
+                    "-j",
+                    &threads,
+                    "-T",
+                    &seconds.to_string(),
+                    &scratch.url,
+                ])
+                .output()
+                .map_err(|err| format!("pgbench: {err}"))?;
+            let text = String::from_utf8_lossy(&output.stdout);
+            let value = text
+                .lines()
+                .find_map(|line| line.strip_prefix("tps = ").and_then(|rest| rest.split_whitespace().next()))
+                .and_then(|number| number.parse::<f64>().ok())
+                .ok_or_else(|| {
+                    format!("no tps in pgbench output: {text}{}", String::from_utf8_lossy(&output.stderr))
+                })?;
+            println!("bench: pgbench -S -M prepared -c {clients}: {value:.0} tps");
+            tps.insert(clients, value);
+        }
+        Ok(tps)
+    })();
+    runtime.block_on(scratch.drop())?;
+    outcome
+}
+
+/// Criterion's median estimate (ns) for every benchmark under target/criterion, keyed by
+/// `group/id` (e.g. `throughput_lookup_token/postgres/8`).
+fn medians(criterion: &Path) -> Result<BTreeMap<String, f64>> {
+    let mut found = BTreeMap::new();
+    let mut stack = vec![criterion.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir()
+                && path.file_name().is_some_and(|name| name != "report" && name != "base" && name != "change")
+            {
+                stack.push(path);
+            } else if path.ends_with("new/estimates.json") {
+                let text = std::fs::read_to_string(&path).map_err(|err| err.to_string())?;
+                let estimates: Value = serde_json::from_str(&text).map_err(|err| err.to_string())?;
+                let Some(median) = estimates["median"]["point_estimate"].as_f64() else { continue };
+                let id = path
+                    .parent()
+                    .and_then(Path::parent)
+                    .and_then(|dir| dir.strip_prefix(criterion).ok())
+                    .map(|relative| relative.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                found.insert(id, median);
+            }
+        }
+    }
+    Ok(found)
+}
+
+const OPERATIONS: [&str; 10] = [
+    "lookup_charge_station_auth",
+    "lookup_token",
+    "set_token",
+    "update_charge_station_settings",
+    "create_transaction",
+    "update_transaction",
+    "end_transaction",
+    "find_transaction",
+    "list_tokens",
+    "list_charge_station_settings",
+];
+
+struct Report {
+    ratios: BTreeMap<String, f64>,
+    markdown: String,
+}
+
+fn build_report(figures: &BTreeMap<String, f64>, pgbench_tps: &BTreeMap<u32, f64>, quick: bool) -> Result<Report> {
+    let get = |id: &str| figures.get(id).copied().ok_or_else(|| format!("benchmark {id} has no result"));
+    let ops_per_s = |ns: f64| 1e9 / ns;
+    let mut ratios = BTreeMap::new();
+    let mut md = String::new();
+    let _ = writeln!(md, "# maeve-store benchmark report{}\n", if quick { " (quick run)" } else { "" });
+    let _ = writeln!(md, "All figures from one run on one machine; medians from criterion; ratios only.\n");
+    let _ = writeln!(md, "## Per operation (median latency, one task)\n");
+    let _ = writeln!(md, "| operation | memory | postgres | postgres / memory | postgres / bare connection |");
+    let _ = writeln!(md, "|---|---:|---:|---:|---:|");
+    let bare = get("pk_select/bare_connection")?;
+    for operation in OPERATIONS {
+        let memory = get(&format!("{operation}/memory"))?;
+        let postgres = get(&format!("{operation}/postgres"))?;
+        ratios.insert(format!("pg_vs_memory_{operation}"), postgres / memory);
+        ratios.insert(format!("pg_vs_bare_conn_{operation}"), postgres / bare);
+        let _ = writeln!(
+            md,
+            "| {operation} | {:.2} µs | {:.1} µs | {:.0}× | {:.2}× |",
+            memory / 1e3,
+            postgres / 1e3,
+            postgres / memory,
+            postgres / bare
+        );
+    }
+    let pool = get("pk_select/store_pool")?;
+    let lookup = get("lookup_token/postgres")?;
+    ratios.insert("pg_lookup_latency_vs_bare_conn".into(), lookup / bare);
+    ratios.insert("store_pool_select_vs_bare_conn".into(), pool / bare);
+    let _ = writeln!(md, "\n## Baselines\n");
+    let _ = writeln!(md, "| what | median | ratio |");
+    let _ = writeln!(md, "|---|---:|---:|");
+    let _ = writeln!(md, "| bare sqlx `PgConnection`, one-row PK select | {:.1} µs | 1.00× |", bare / 1e3);
+    let _ = writeln!(md, "| the same select through the store's pool | {:.1} µs | {:.2}× |", pool / 1e3, pool / bare);
+    let _ = writeln!(
+        md,
+        "| store `lookup_token` (PostgreSQL) | {:.1} µs | {:.2}× (target ≤ 1.3×) |",
+        lookup / 1e3,
+        lookup / bare
+    );
+    let _ = writeln!(md, "\n## Throughput (ops/s, tasks sharing one store) against pgbench -S -M prepared\n");
+    let _ = writeln!(md, "| operation | tasks | memory | postgres | pgbench tps | postgres / pgbench |");
+    let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|");
+    for operation in ["lookup_token", "update_transaction"] {
+        for clients in CLIENTS {
+            let memory = ops_per_s(get(&format!("throughput_{operation}/memory/{clients}"))?);
+            let postgres = ops_per_s(get(&format!("throughput_{operation}/postgres/{clients}"))?);
+            let tps = pgbench_tps.get(&clients).copied().unwrap_or(f64::NAN);
+            ratios.insert(format!("pg_{operation}_tps_c{clients}_vs_pgbench"), postgres / tps);
+            let _ = writeln!(
+                md,
+                "| {operation} | {clients} | {memory:.0} | {postgres:.0} | {tps:.0} | {:.2} |",
+                postgres / tps
+            );
+        }
+    }
+    if let Some(value) = ratios.get("pg_lookup_token_tps_c8_vs_pgbench").copied() {
+        ratios.insert("pg_lookup_tps_c8_vs_pgbench".into(), value);
+    }
+    let _ = writeln!(md, "\n## Scaling\n");
+    let _ = writeln!(md, "| what | memory | postgres |");
+    let _ = writeln!(md, "|---|---:|---:|");
+    let memory = get("scaling_update_transaction/memory/10000")? / get("scaling_update_transaction/memory/10")?;
+    let postgres = get("scaling_update_transaction/postgres/10000")? / get("scaling_update_transaction/postgres/10")?;
+    ratios.insert("memory_update_tx_10000_vs_10".into(), memory);
+    ratios.insert("pg_update_tx_10000_vs_10".into(), postgres);
+    let _ = writeln!(
+        md,
+        "| update_transaction at 10 000 stored values / at 10 | {memory:.2}× | {postgres:.2}× (target ≤ 1.2×) |"
+    );
+    let big = if quick { 100_000 } else { 1_000_000 };
+    let memory = get(&format!("scaling_lookup_token/memory/{big}"))? / get("scaling_lookup_token/memory/1000")?;
+    let postgres = get(&format!("scaling_lookup_token/postgres/{big}"))? / get("scaling_lookup_token/postgres/1000")?;
+    ratios.insert("memory_lookup_token_big_vs_1000".into(), memory);
+    ratios.insert("pg_lookup_token_big_vs_1000".into(), postgres);
+    let _ = writeln!(md, "| lookup_token with {big} tokens / with 1 000 | {memory:.2}× | {postgres:.2}× |");
+    let memory_ops = ops_per_s(get("lookup_token/memory")?);
+    ratios.insert("memory_lookup_token_ops_per_s".into(), memory_ops);
+    let _ = writeln!(md, "\nMemory `lookup_token` on one task: {memory_ops:.0} ops/s (target ≥ 2 000 000).");
+    Ok(Report { ratios, markdown: md })
+}
+
+/// Cost of one update_transaction against stored meter values, both backends, log-scale x.
+fn scaling_svg(figures: &BTreeMap<String, f64>) -> String {
+    let sizes = [10.0f64, 1_000.0, 10_000.0];
+    let series: Vec<(&str, &str, Vec<f64>)> = [("memory", "#1b9e77"), ("postgres", "#d95f02")]
+        .into_iter()
+        .map(|(backend, colour)| {
+            let values = sizes
+                .iter()
+                .map(|size| {
+                    figures.get(&format!("scaling_update_transaction/{backend}/{size}")).copied().unwrap_or(0.0) / 1e3
+                })
+                .collect();
+            (backend, colour, values)
+        })
+        .collect();
+    let max = series.iter().flat_map(|(_, _, v)| v.iter().copied()).fold(1.0f64, f64::max) * 1.1;
+    let (width, height, left, bottom) = (640.0, 360.0, 70.0, 40.0);
+    let x = |size: f64| left + (size.log10() - 1.0) / 3.0 * (width - left - 20.0);
+    let y = |micros: f64| height - bottom - micros / max * (height - bottom - 20.0);
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"12\">\n\
+         <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n\
+         <text x=\"{left}\" y=\"14\">update_transaction median (µs) against meter values already stored</text>\n\
+         <line x1=\"{left}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"black\"/>\n<line x1=\"{left}\" y1=\"20\" x2=\"{left}\" y2=\"{}\" stroke=\"black\"/>\n",
+        height - bottom,
+        width - 20.0,
+        height - bottom,
+        height - bottom
+    );
+    for size in sizes {
+        let _ = writeln!(
+            svg,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{size}</text>",
+            x(size),
+            height - bottom + 16.0
+        );
+    }
+    for tick in 0..=4 {
+        let value = max * f64::from(tick) / 4.0;
+        let _ =
+            writeln!(svg, "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{value:.1}</text>", left - 6.0, y(value) + 4.0);
+    }
+    for (index, (backend, colour, values)) in series.iter().enumerate() {
+        let points: Vec<String> =
+            sizes.iter().zip(values).map(|(size, v)| format!("{:.1},{:.1}", x(*size), y(*v))).collect();
+        let _ = writeln!(
+            svg,
+            "<polyline fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\" points=\"{}\"/>",
+            points.join(" ")
+        );
+        let _ = writeln!(
+            svg,
+            "<text x=\"{}\" y=\"{}\" fill=\"{colour}\">{backend}</text>",
+            width - 120.0,
+            40.0 + 16.0 * index as f64
+        );
+    }
+    svg.push_str("</svg>\n");
+    svg
+}
+
+pub fn run(args: Args) -> Result {
+    let root = workspace_root();
+    let server_url = database::url(None)?;
+    let tps = pgbench(&server_url, if args.quick { 2 } else { 5 })?;
+    let criterion_dir = root.join("target/criterion");
+    let mut bench = cargo(["bench", "-p", "benches", "--bench", "store"]);
+    bench.env("DATABASE_URL", &server_url);
+    if args.quick {
+        bench.env("MAEVE_BENCH_QUICK", "1");
+    }
+    exec(&mut bench)?;
+    let figures = medians(&criterion_dir)?;
+    let report = build_report(&figures, &tps, args.quick)?;
+    let out = root.join("target/bench");
+    std::fs::create_dir_all(&out).map_err(|err| err.to_string())?;
+    let summary = json!({
+        "quick": args.quick,
+        "ratios": report.ratios,
+        "figures": figures,
+        "pgbench_tps": tps.iter().map(|(clients, tps)| (format!("c{clients}"), *tps)).collect::<BTreeMap<_, _>>(),
+        "units": {"figures": "median nanoseconds per operation (criterion)", "pgbench_tps": "transactions per second"},
+    });
+    std::fs::write(out.join("summary.json"), serde_json::to_string_pretty(&summary).map_err(|err| err.to_string())?)
+        .map_err(|err| err.to_string())?;
+    std::fs::write(out.join("report.md"), &report.markdown).map_err(|err| err.to_string())?;
+    std::fs::write(out.join("scaling.svg"), scaling_svg(&figures)).map_err(|err| err.to_string())?;
+    println!("{}", report.markdown);
+    println!(
+        "bench: wrote target/bench/report.md, summary.json and scaling.svg; criterion's HTML report is target/criterion/report/index.html"
+    );
+    Ok(())
+}
