@@ -39,6 +39,25 @@ where
     done.load(Ordering::Relaxed) as f64 / start.elapsed().as_secs_f64()
 }
 
+/// The one-row select through `pool`, on `tasks` tasks.
+async fn pool_rate(pool: &PgPool, tasks: usize) -> f64 {
+    let pool = pool.clone();
+    per_second(tasks, |_| {
+        let pool = pool.clone();
+        move || {
+            let pool = pool.clone();
+            async move {
+                sqlx::query("SELECT v FROM pool_probe WHERE uid = $1")
+                    .bind("u1")
+                    .fetch_optional(&pool)
+                    .await
+                    .expect("pool query");
+            }
+        }
+    })
+    .await
+}
+
 #[tokio::main]
 async fn main() {
     let schema = ScratchSchema::create("pool_vs_bare").await.expect("scratch schema");
@@ -75,36 +94,8 @@ async fn main() {
             }
         })
         .await;
-        let pool = default_pool.clone();
-        let default_rate = per_second(tasks, |_| {
-            let pool = pool.clone();
-            move || {
-                let pool = pool.clone();
-                async move {
-                    sqlx::query("SELECT v FROM pool_probe WHERE uid = $1")
-                        .bind("u1")
-                        .fetch_optional(&pool)
-                        .await
-                        .expect("pool query");
-                }
-            }
-        })
-        .await;
-        let store_pool = store.pool().clone();
-        let tuned_rate = per_second(tasks, |_| {
-            let pool = store_pool.clone();
-            move || {
-                let pool = pool.clone();
-                async move {
-                    sqlx::query("SELECT v FROM pool_probe WHERE uid = $1")
-                        .bind("u1")
-                        .fetch_optional(&pool)
-                        .await
-                        .expect("pool query");
-                }
-            }
-        })
-        .await;
+        let default_rate = pool_rate(&default_pool, tasks).await;
+        let tuned_rate = pool_rate(store.pool(), tasks).await;
         let store_rate = per_second(tasks, |_| {
             let store = store.clone();
             move || {
