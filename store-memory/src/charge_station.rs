@@ -10,6 +10,12 @@ use crate::paging::keyset_page;
 
 #[async_trait]
 impl ChargeStationAuthStore for MemoryStore {
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "memory", operation = "set_charge_station_auth")
+    )]
     async fn set_charge_station_auth(&self, charge_station_id: &str, auth: &ChargeStationAuth) -> StoreResult<()> {
         key("charge_station_id", charge_station_id)?;
         argument("auth", auth)?;
@@ -17,6 +23,12 @@ impl ChargeStationAuthStore for MemoryStore {
         Ok(())
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "memory", operation = "lookup_charge_station_auth")
+    )]
     async fn lookup_charge_station_auth(&self, charge_station_id: &str) -> StoreResult<Option<ChargeStationAuth>> {
         argument("charge_station_id", charge_station_id)?;
         Ok(self.auth.get(charge_station_id).map(|auth| auth.clone()))
@@ -33,6 +45,12 @@ fn settings_record(charge_station_id: &str, settings: &crate::SettingsMap) -> Ch
 
 #[async_trait]
 impl ChargeStationSettingsStore for MemoryStore {
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "memory", operation = "update_charge_station_settings")
+    )]
     async fn update_charge_station_settings(
         &self,
         charge_station_id: &str,
@@ -48,6 +66,12 @@ impl ChargeStationSettingsStore for MemoryStore {
         Ok(())
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "memory", operation = "lookup_charge_station_settings")
+    )]
     async fn lookup_charge_station_settings(
         &self,
         charge_station_id: &str,
@@ -56,6 +80,12 @@ impl ChargeStationSettingsStore for MemoryStore {
         Ok(self.settings.get(charge_station_id).map(|stored| settings_record(charge_station_id, &stored)))
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "memory", operation = "list_charge_station_settings")
+    )]
     async fn list_charge_station_settings(
         &self,
         page_size: usize,
@@ -65,6 +95,12 @@ impl ChargeStationSettingsStore for MemoryStore {
         Ok(keyset_page(&self.settings, page_size, previous_charge_station_id, |id, stored| settings_record(id, stored)))
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "memory", operation = "delete_charge_station_settings")
+    )]
     async fn delete_charge_station_settings(&self, charge_station_id: &str) -> StoreResult<()> {
         argument("charge_station_id", charge_station_id)?;
         self.settings.remove(charge_station_id);
@@ -74,6 +110,12 @@ impl ChargeStationSettingsStore for MemoryStore {
 
 #[async_trait]
 impl ChargeStationRuntimeDetailsStore for MemoryStore {
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "memory", operation = "set_charge_station_runtime_details")
+    )]
     async fn set_charge_station_runtime_details(
         &self,
         charge_station_id: &str,
@@ -85,6 +127,12 @@ impl ChargeStationRuntimeDetailsStore for MemoryStore {
         Ok(())
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "memory", operation = "lookup_charge_station_runtime_details")
+    )]
     async fn lookup_charge_station_runtime_details(
         &self,
         charge_station_id: &str,
@@ -106,6 +154,12 @@ fn install_certificates_record(
 
 #[async_trait]
 impl ChargeStationInstallCertificatesStore for MemoryStore {
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "memory", operation = "update_charge_station_install_certificates")
+    )]
     async fn update_charge_station_install_certificates(
         &self,
         charge_station_id: &str,
@@ -127,6 +181,12 @@ impl ChargeStationInstallCertificatesStore for MemoryStore {
         Ok(())
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "memory", operation = "lookup_charge_station_install_certificates")
+    )]
     async fn lookup_charge_station_install_certificates(
         &self,
         charge_station_id: &str,
@@ -138,6 +198,12 @@ impl ChargeStationInstallCertificatesStore for MemoryStore {
             .map(|stored| install_certificates_record(charge_station_id, &stored)))
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "memory", operation = "list_charge_station_install_certificates")
+    )]
     async fn list_charge_station_install_certificates(
         &self,
         page_size: usize,
@@ -152,6 +218,12 @@ impl ChargeStationInstallCertificatesStore for MemoryStore {
 
 #[async_trait]
 impl ChargeStationTriggerMessageStore for MemoryStore {
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "memory", operation = "set_charge_station_trigger_message")
+    )]
     async fn set_charge_station_trigger_message(
         &self,
         charge_station_id: &str,
@@ -169,12 +241,24 @@ impl ChargeStationTriggerMessageStore for MemoryStore {
         Ok(())
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "memory", operation = "delete_charge_station_trigger_message")
+    )]
     async fn delete_charge_station_trigger_message(&self, charge_station_id: &str) -> StoreResult<()> {
         argument("charge_station_id", charge_station_id)?;
         self.trigger_messages.remove(charge_station_id);
         Ok(())
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "memory", operation = "lookup_charge_station_trigger_message")
+    )]
     async fn lookup_charge_station_trigger_message(
         &self,
         charge_station_id: &str,
@@ -183,6 +267,12 @@ impl ChargeStationTriggerMessageStore for MemoryStore {
         Ok(self.trigger_messages.get(charge_station_id).map(|stored| stored.clone()))
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "memory", operation = "list_charge_station_trigger_messages")
+    )]
     async fn list_charge_station_trigger_messages(
         &self,
         page_size: usize,

@@ -8,6 +8,12 @@ use crate::paging::offset_page;
 
 #[async_trait]
 impl LocationStore for MemoryStore {
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "memory", operation = "set_location")
+    )]
     async fn set_location(&self, location: &Location) -> StoreResult<()> {
         argument("location", location)?;
         let stored = Location { last_updated: format_last_updated(self.clock.now()), ..location.clone() };
@@ -15,11 +21,23 @@ impl LocationStore for MemoryStore {
         Ok(())
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "memory", operation = "lookup_location")
+    )]
     async fn lookup_location(&self, location_id: &str) -> StoreResult<Option<Location>> {
         argument("location_id", location_id)?;
         Ok(self.locations.get(location_id).map(|location| location.clone()))
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "memory", operation = "list_locations")
+    )]
     async fn list_locations(&self, offset: usize, limit: usize) -> StoreResult<Vec<Location>> {
         Ok(offset_page(&self.locations, offset, limit))
     }

@@ -6,23 +6,47 @@ use crate::MemoryStore;
 
 #[async_trait]
 impl OcpiStore for MemoryStore {
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "memory", operation = "set_registration_details")
+    )]
     async fn set_registration_details(&self, token: &str, registration: &OcpiRegistration) -> StoreResult<()> {
         key("token", token)?;
         self.registrations.insert(token.to_owned(), registration.clone());
         Ok(())
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "memory", operation = "get_registration_details")
+    )]
     async fn get_registration_details(&self, token: &str) -> StoreResult<Option<OcpiRegistration>> {
         argument("token", token)?;
         Ok(self.registrations.get(token).map(|registration| registration.clone()))
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "memory", operation = "delete_registration_details")
+    )]
     async fn delete_registration_details(&self, token: &str) -> StoreResult<()> {
         argument("token", token)?;
         self.registrations.remove(token);
         Ok(())
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "memory", operation = "set_party_details")
+    )]
     async fn set_party_details(&self, party: &OcpiParty) -> StoreResult<()> {
         argument("party", party)?;
         let key = (party.role.clone(), party.country_code.clone(), party.party_id.clone());
@@ -30,6 +54,12 @@ impl OcpiStore for MemoryStore {
         Ok(())
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "memory", operation = "get_party_details")
+    )]
     async fn get_party_details(
         &self,
         role: &str,
@@ -43,6 +73,12 @@ impl OcpiStore for MemoryStore {
         Ok(self.parties.get(&key).map(|party| party.clone()))
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "memory", operation = "list_party_details_for_role")
+    )]
     async fn list_party_details_for_role(&self, role: &str) -> StoreResult<Vec<OcpiParty>> {
         argument("role", role)?;
         let mut parties: Vec<OcpiParty> =

@@ -31,12 +31,24 @@ fn validate_keys(charge_station_id: &str, transaction_id: &str) -> StoreResult<(
 
 #[async_trait]
 impl TransactionStore for MemoryStore {
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "memory", operation = "transactions")
+    )]
     async fn transactions(&self) -> StoreResult<Vec<Transaction>> {
         let mut all: Vec<Transaction> = self.transactions.iter().map(|entry| entry.value().clone()).collect();
         all.sort_by(|a, b| (&a.charge_station_id, &a.transaction_id).cmp(&(&b.charge_station_id, &b.transaction_id)));
         Ok(all)
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "memory", operation = "find_transaction")
+    )]
     async fn find_transaction(
         &self,
         charge_station_id: &str,
@@ -46,6 +58,12 @@ impl TransactionStore for MemoryStore {
         Ok(self.transactions.get(&key(charge_station_id, transaction_id)).map(|found| found.clone()))
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "memory", operation = "create_transaction")
+    )]
     async fn create_transaction(
         &self,
         charge_station_id: &str,
@@ -72,6 +90,12 @@ impl TransactionStore for MemoryStore {
         Ok(())
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "memory", operation = "update_transaction")
+    )]
     async fn update_transaction(
         &self,
         charge_station_id: &str,
@@ -89,6 +113,12 @@ impl TransactionStore for MemoryStore {
         Ok(())
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "memory", operation = "end_transaction")
+    )]
     async fn end_transaction(
         &self,
         charge_station_id: &str,

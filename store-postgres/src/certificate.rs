@@ -7,6 +7,12 @@ use crate::error::map;
 
 #[async_trait]
 impl CertificateStore for PgStore {
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "postgres", operation = "set_certificate")
+    )]
     async fn set_certificate(&self, pem: &str) -> StoreResult<()> {
         argument("pem", pem)?;
         let certificate_hash = certificate_key(pem)?;
@@ -22,6 +28,12 @@ impl CertificateStore for PgStore {
         Ok(())
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "postgres", operation = "lookup_certificate")
+    )]
     async fn lookup_certificate(&self, certificate_hash: &str) -> StoreResult<Option<String>> {
         argument("certificate_hash", certificate_hash)?;
         let row = sqlx::query!("SELECT pem FROM certificate WHERE certificate_hash = $1", certificate_hash)
@@ -31,6 +43,12 @@ impl CertificateStore for PgStore {
         Ok(row.map(|row| row.pem))
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "postgres", operation = "delete_certificate")
+    )]
     async fn delete_certificate(&self, certificate_hash: &str) -> StoreResult<()> {
         argument("certificate_hash", certificate_hash)?;
         sqlx::query!("DELETE FROM certificate WHERE certificate_hash = $1", certificate_hash)

@@ -11,6 +11,12 @@ use crate::{PgStore, sql_count};
 
 #[async_trait]
 impl ChargeStationAuthStore for PgStore {
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "postgres", operation = "set_charge_station_auth")
+    )]
     async fn set_charge_station_auth(&self, charge_station_id: &str, auth: &ChargeStationAuth) -> StoreResult<()> {
         key("charge_station_id", charge_station_id)?;
         argument("auth", auth)?;
@@ -33,6 +39,12 @@ impl ChargeStationAuthStore for PgStore {
         Ok(())
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "postgres", operation = "lookup_charge_station_auth")
+    )]
     async fn lookup_charge_station_auth(&self, charge_station_id: &str) -> StoreResult<Option<ChargeStationAuth>> {
         argument("charge_station_id", charge_station_id)?;
         let row = sqlx::query!(
@@ -56,6 +68,12 @@ impl ChargeStationAuthStore for PgStore {
 
 #[async_trait]
 impl ChargeStationSettingsStore for PgStore {
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "postgres", operation = "update_charge_station_settings")
+    )]
     async fn update_charge_station_settings(
         &self,
         charge_station_id: &str,
@@ -90,6 +108,12 @@ impl ChargeStationSettingsStore for PgStore {
         Ok(())
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "postgres", operation = "lookup_charge_station_settings")
+    )]
     async fn lookup_charge_station_settings(
         &self,
         charge_station_id: &str,
@@ -111,6 +135,12 @@ impl ChargeStationSettingsStore for PgStore {
         Ok(rows::settings(rows)?.into_iter().next())
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "postgres", operation = "list_charge_station_settings")
+    )]
     async fn list_charge_station_settings(
         &self,
         page_size: usize,
@@ -137,6 +167,12 @@ impl ChargeStationSettingsStore for PgStore {
         rows::settings(rows)
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "postgres", operation = "delete_charge_station_settings")
+    )]
     async fn delete_charge_station_settings(&self, charge_station_id: &str) -> StoreResult<()> {
         argument("charge_station_id", charge_station_id)?;
         // Keys go with the record (ON DELETE CASCADE), under its row lock.
@@ -150,6 +186,12 @@ impl ChargeStationSettingsStore for PgStore {
 
 #[async_trait]
 impl ChargeStationRuntimeDetailsStore for PgStore {
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "postgres", operation = "set_charge_station_runtime_details")
+    )]
     async fn set_charge_station_runtime_details(
         &self,
         charge_station_id: &str,
@@ -169,6 +211,12 @@ impl ChargeStationRuntimeDetailsStore for PgStore {
         Ok(())
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "postgres", operation = "lookup_charge_station_runtime_details")
+    )]
     async fn lookup_charge_station_runtime_details(
         &self,
         charge_station_id: &str,
@@ -187,6 +235,12 @@ impl ChargeStationRuntimeDetailsStore for PgStore {
 
 #[async_trait]
 impl ChargeStationInstallCertificatesStore for PgStore {
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "postgres", operation = "update_charge_station_install_certificates")
+    )]
     async fn update_charge_station_install_certificates(
         &self,
         charge_station_id: &str,
@@ -234,6 +288,12 @@ impl ChargeStationInstallCertificatesStore for PgStore {
         Ok(())
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "postgres", operation = "lookup_charge_station_install_certificates")
+    )]
     async fn lookup_charge_station_install_certificates(
         &self,
         charge_station_id: &str,
@@ -256,6 +316,12 @@ impl ChargeStationInstallCertificatesStore for PgStore {
         Ok(rows::install_certificates(rows)?.into_iter().next())
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "postgres", operation = "list_charge_station_install_certificates")
+    )]
     async fn list_charge_station_install_certificates(
         &self,
         page_size: usize,
@@ -285,6 +351,12 @@ impl ChargeStationInstallCertificatesStore for PgStore {
 
 #[async_trait]
 impl ChargeStationTriggerMessageStore for PgStore {
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "postgres", operation = "set_charge_station_trigger_message")
+    )]
     async fn set_charge_station_trigger_message(
         &self,
         charge_station_id: &str,
@@ -309,6 +381,12 @@ impl ChargeStationTriggerMessageStore for PgStore {
         Ok(())
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "postgres", operation = "delete_charge_station_trigger_message")
+    )]
     async fn delete_charge_station_trigger_message(&self, charge_station_id: &str) -> StoreResult<()> {
         argument("charge_station_id", charge_station_id)?;
         sqlx::query!("DELETE FROM charge_station_trigger_message WHERE charge_station_id = $1", charge_station_id)
@@ -318,6 +396,12 @@ impl ChargeStationTriggerMessageStore for PgStore {
         Ok(())
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "postgres", operation = "lookup_charge_station_trigger_message")
+    )]
     async fn lookup_charge_station_trigger_message(
         &self,
         charge_station_id: &str,
@@ -335,6 +419,12 @@ impl ChargeStationTriggerMessageStore for PgStore {
         row.map(rows::trigger).transpose()
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "postgres", operation = "list_charge_station_trigger_messages")
+    )]
     async fn list_charge_station_trigger_messages(
         &self,
         page_size: usize,

@@ -10,6 +10,12 @@ use crate::{PgStore, sql_count};
 
 #[async_trait]
 impl LocationStore for PgStore {
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "postgres", operation = "set_location")
+    )]
     async fn set_location(&self, location: &Location) -> StoreResult<()> {
         argument("location", location)?;
         let last_updated = self.clock.now().trunc_subsecs(0);
@@ -40,6 +46,12 @@ impl LocationStore for PgStore {
         Ok(())
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "postgres", operation = "lookup_location")
+    )]
     async fn lookup_location(&self, location_id: &str) -> StoreResult<Option<Location>> {
         argument("location_id", location_id)?;
         let row = sqlx::query_as!(
@@ -55,6 +67,12 @@ impl LocationStore for PgStore {
         Ok(row.map(rows::location))
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "postgres", operation = "list_locations")
+    )]
     async fn list_locations(&self, offset: usize, limit: usize) -> StoreResult<Vec<Location>> {
         let rows = sqlx::query_as!(
             LocationRow,

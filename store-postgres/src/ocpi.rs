@@ -10,6 +10,12 @@ use crate::rows::{self, PartyRow};
 
 #[async_trait]
 impl OcpiStore for PgStore {
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "postgres", operation = "set_registration_details")
+    )]
     async fn set_registration_details(&self, token: &str, registration: &OcpiRegistration) -> StoreResult<()> {
         key("token", token)?;
         sqlx::query!(
@@ -24,6 +30,12 @@ impl OcpiStore for PgStore {
         Ok(())
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "postgres", operation = "get_registration_details")
+    )]
     async fn get_registration_details(&self, token: &str) -> StoreResult<Option<OcpiRegistration>> {
         argument("token", token)?;
         let row = sqlx::query!("SELECT status FROM ocpi_registration WHERE token = $1", token)
@@ -38,6 +50,12 @@ impl OcpiStore for PgStore {
         .transpose()
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "postgres", operation = "delete_registration_details")
+    )]
     async fn delete_registration_details(&self, token: &str) -> StoreResult<()> {
         argument("token", token)?;
         sqlx::query!("DELETE FROM ocpi_registration WHERE token = $1", token)
@@ -47,6 +65,12 @@ impl OcpiStore for PgStore {
         Ok(())
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "postgres", operation = "set_party_details")
+    )]
     async fn set_party_details(&self, party: &OcpiParty) -> StoreResult<()> {
         argument("party", party)?;
         sqlx::query!(
@@ -66,6 +90,12 @@ impl OcpiStore for PgStore {
         Ok(())
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "postgres", operation = "get_party_details")
+    )]
     async fn get_party_details(
         &self,
         role: &str,
@@ -89,6 +119,12 @@ impl OcpiStore for PgStore {
         Ok(row.map(rows::party))
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "postgres", operation = "list_party_details_for_role")
+    )]
     async fn list_party_details_for_role(&self, role: &str) -> StoreResult<Vec<OcpiParty>> {
         argument("role", role)?;
         let rows = sqlx::query_as!(

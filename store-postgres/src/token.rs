@@ -9,6 +9,12 @@ use crate::{PgStore, sql_count};
 
 #[async_trait]
 impl TokenStore for PgStore {
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "postgres", operation = "set_token")
+    )]
     async fn set_token(&self, token: &Token) -> StoreResult<()> {
         argument("token", token)?;
         // R4: the write time from the injected clock, whole seconds; the caller's is ignored.
@@ -42,6 +48,12 @@ impl TokenStore for PgStore {
         Ok(())
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "postgres", operation = "lookup_token")
+    )]
     async fn lookup_token(&self, token_uid: &str) -> StoreResult<Option<Token>> {
         argument("token_uid", token_uid)?;
         let row = sqlx::query_as!(
@@ -57,6 +69,12 @@ impl TokenStore for PgStore {
         row.map(rows::token).transpose()
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "postgres", operation = "list_tokens")
+    )]
     async fn list_tokens(&self, offset: usize, limit: usize) -> StoreResult<Vec<Token>> {
         let rows = sqlx::query_as!(
             TokenRow,

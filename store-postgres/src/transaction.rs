@@ -106,6 +106,12 @@ impl PgStore {
 
 #[async_trait]
 impl TransactionStore for PgStore {
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "postgres", operation = "transactions")
+    )]
     async fn transactions(&self) -> StoreResult<Vec<Transaction>> {
         let rows = sqlx::query_as!(
             TransactionRow,
@@ -125,6 +131,12 @@ impl TransactionStore for PgStore {
         rows::transactions(rows)
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "postgres", operation = "find_transaction")
+    )]
     async fn find_transaction(
         &self,
         charge_station_id: &str,
@@ -153,6 +165,12 @@ impl TransactionStore for PgStore {
         Ok(rows::transactions(rows)?.into_iter().next())
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "postgres", operation = "create_transaction")
+    )]
     async fn create_transaction(
         &self,
         charge_station_id: &str,
@@ -177,6 +195,12 @@ impl TransactionStore for PgStore {
         self.write_transaction(charge_station_id, transaction_id, meter_values, write).await
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "postgres", operation = "update_transaction")
+    )]
     async fn update_transaction(
         &self,
         charge_station_id: &str,
@@ -197,6 +221,12 @@ impl TransactionStore for PgStore {
         self.write_transaction(charge_station_id, transaction_id, meter_values, write).await
     }
 
+    #[tracing::instrument(
+        level = "debug",
+        name = "store",
+        skip_all,
+        fields(backend = "postgres", operation = "end_transaction")
+    )]
     async fn end_transaction(
         &self,
         charge_station_id: &str,
