@@ -60,6 +60,38 @@ pub fn key(name: &'static str, value: &str) -> StoreResult<()> {
     key_at(&FieldPath::Root(name), value)
 }
 
+/// The checks of a write keyed by charge station: the key, then the value named `name`.
+pub fn charge_station_write<T: Validate + ?Sized>(
+    charge_station_id: &str,
+    name: &'static str,
+    value: &T,
+) -> StoreResult<()> {
+    key("charge_station_id", charge_station_id)?;
+    argument(name, value)
+}
+
+/// The checks of `create_transaction`, `update_transaction` (with empty tokens) and
+/// `end_transaction`.
+pub fn transaction_write(
+    charge_station_id: &str,
+    transaction_id: &str,
+    id_token: &str,
+    token_type: &str,
+    meter_values: &[MeterValue],
+) -> StoreResult<()> {
+    key("charge_station_id", charge_station_id)?;
+    key("transaction_id", transaction_id)?;
+    argument("id_token", id_token)?;
+    argument("token_type", token_type)?;
+    argument("meter_values", meter_values)
+}
+
+/// The checks of `find_transaction`.
+pub fn transaction_read(charge_station_id: &str, transaction_id: &str) -> StoreResult<()> {
+    argument("charge_station_id", charge_station_id)?;
+    argument("transaction_id", transaction_id)
+}
+
 fn key_at(at: &FieldPath<'_>, value: &str) -> StoreResult<()> {
     value.validate_at(at)?;
     if value.len() > MAX_KEY_BYTES {

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use store_core::time::truncate_to_micros;
-use store_core::validate::{argument, key};
+use store_core::validate::{self, argument};
 use store_core::*;
 
 use crate::MemoryStore;
@@ -17,8 +17,7 @@ impl ChargeStationAuthStore for MemoryStore {
         fields(backend = "memory", operation = "set_charge_station_auth")
     )]
     async fn set_charge_station_auth(&self, charge_station_id: &str, auth: &ChargeStationAuth) -> StoreResult<()> {
-        key("charge_station_id", charge_station_id)?;
-        argument("auth", auth)?;
+        validate::charge_station_write(charge_station_id, "auth", auth)?;
         self.auth.insert(charge_station_id.to_owned(), auth.clone());
         Ok(())
     }
@@ -56,8 +55,7 @@ impl ChargeStationSettingsStore for MemoryStore {
         charge_station_id: &str,
         settings: &ChargeStationSettings,
     ) -> StoreResult<()> {
-        key("charge_station_id", charge_station_id)?;
-        argument("settings", settings)?;
+        validate::charge_station_write(charge_station_id, "settings", settings)?;
         // The entry guard holds the shard lock, so concurrent merges into one station serialise.
         let mut stored = self.settings.entry(charge_station_id.to_owned()).or_default();
         for (key, setting) in &settings.settings {
@@ -121,8 +119,7 @@ impl ChargeStationRuntimeDetailsStore for MemoryStore {
         charge_station_id: &str,
         details: &ChargeStationRuntimeDetails,
     ) -> StoreResult<()> {
-        key("charge_station_id", charge_station_id)?;
-        argument("details", details)?;
+        validate::charge_station_write(charge_station_id, "details", details)?;
         self.runtime_details.insert(charge_station_id.to_owned(), details.clone());
         Ok(())
     }
@@ -165,8 +162,7 @@ impl ChargeStationInstallCertificatesStore for MemoryStore {
         charge_station_id: &str,
         certificates: &ChargeStationInstallCertificates,
     ) -> StoreResult<()> {
-        key("charge_station_id", charge_station_id)?;
-        argument("certificates", certificates)?;
+        validate::charge_station_write(charge_station_id, "certificates", certificates)?;
         let mut stored = self.install_certificates.entry(charge_station_id.to_owned()).or_default();
         for certificate in &certificates.certificates {
             let certificate = ChargeStationInstallCertificate {
@@ -229,8 +225,7 @@ impl ChargeStationTriggerMessageStore for MemoryStore {
         charge_station_id: &str,
         trigger_message: &ChargeStationTriggerMessage,
     ) -> StoreResult<()> {
-        key("charge_station_id", charge_station_id)?;
-        argument("trigger_message", trigger_message)?;
+        validate::charge_station_write(charge_station_id, "trigger_message", trigger_message)?;
         // Stored under its key with the key as its id, so reads carry the key (R4).
         let stored = ChargeStationTriggerMessage {
             charge_station_id: charge_station_id.to_owned(),

@@ -1,7 +1,7 @@
 //! Transactions: every writer is an upsert done under the entry's lock (R8).
 
 use async_trait::async_trait;
-use store_core::validate::{self, argument};
+use store_core::validate;
 use store_core::*;
 
 use crate::{MemoryStore, TransactionKey};
@@ -22,11 +22,6 @@ fn new_transaction(charge_station_id: &str, transaction_id: &str, meter_values: 
         updated_seq_no_count: 0,
         offline: false,
     }
-}
-
-fn validate_keys(charge_station_id: &str, transaction_id: &str) -> StoreResult<()> {
-    validate::key("charge_station_id", charge_station_id)?;
-    validate::key("transaction_id", transaction_id)
 }
 
 #[async_trait]
@@ -54,7 +49,7 @@ impl TransactionStore for MemoryStore {
         charge_station_id: &str,
         transaction_id: &str,
     ) -> StoreResult<Option<Transaction>> {
-        validate_keys(charge_station_id, transaction_id)?;
+        validate::transaction_read(charge_station_id, transaction_id)?;
         Ok(self.transactions.get(&key(charge_station_id, transaction_id)).map(|found| found.clone()))
     }
 
@@ -74,10 +69,7 @@ impl TransactionStore for MemoryStore {
         seq_no: i64,
         offline: bool,
     ) -> StoreResult<()> {
-        validate_keys(charge_station_id, transaction_id)?;
-        argument("id_token", id_token)?;
-        argument("token_type", token_type)?;
-        argument("meter_values", meter_values)?;
+        validate::transaction_write(charge_station_id, transaction_id, id_token, token_type, meter_values)?;
         let mut stored = self
             .transactions
             .entry(key(charge_station_id, transaction_id))
@@ -102,8 +94,7 @@ impl TransactionStore for MemoryStore {
         transaction_id: &str,
         meter_values: &[MeterValue],
     ) -> StoreResult<()> {
-        validate_keys(charge_station_id, transaction_id)?;
-        argument("meter_values", meter_values)?;
+        validate::transaction_write(charge_station_id, transaction_id, "", "", meter_values)?;
         let mut stored = self
             .transactions
             .entry(key(charge_station_id, transaction_id))
@@ -128,10 +119,7 @@ impl TransactionStore for MemoryStore {
         meter_values: &[MeterValue],
         seq_no: i64,
     ) -> StoreResult<()> {
-        validate_keys(charge_station_id, transaction_id)?;
-        argument("id_token", id_token)?;
-        argument("token_type", token_type)?;
-        argument("meter_values", meter_values)?;
+        validate::transaction_write(charge_station_id, transaction_id, id_token, token_type, meter_values)?;
         self.transactions
             .entry(key(charge_station_id, transaction_id))
             .and_modify(|stored| {

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use store_core::time::truncate_to_micros;
-use store_core::validate::{argument, key};
+use store_core::validate::{self, argument};
 use store_core::*;
 
 use crate::error::map;
@@ -18,8 +18,7 @@ impl ChargeStationAuthStore for PgStore {
         fields(backend = "postgres", operation = "set_charge_station_auth")
     )]
     async fn set_charge_station_auth(&self, charge_station_id: &str, auth: &ChargeStationAuth) -> StoreResult<()> {
-        key("charge_station_id", charge_station_id)?;
-        argument("auth", auth)?;
+        validate::charge_station_write(charge_station_id, "auth", auth)?;
         sqlx::query!(
             r#"INSERT INTO charge_station_auth
                    (charge_station_id, security_profile, base64_sha256_password, invalid_username_allowed)
@@ -79,8 +78,7 @@ impl ChargeStationSettingsStore for PgStore {
         charge_station_id: &str,
         settings: &ChargeStationSettings,
     ) -> StoreResult<()> {
-        key("charge_station_id", charge_station_id)?;
-        argument("settings", settings)?;
+        validate::charge_station_write(charge_station_id, "settings", settings)?;
         let keys: Vec<&str> = settings.settings.keys().map(String::as_str).collect();
         let values: Vec<&str> = settings.settings.values().map(|s| s.value.as_str()).collect();
         let statuses: Vec<&str> = settings.settings.values().map(|s| s.status.as_str()).collect();
@@ -197,8 +195,7 @@ impl ChargeStationRuntimeDetailsStore for PgStore {
         charge_station_id: &str,
         details: &ChargeStationRuntimeDetails,
     ) -> StoreResult<()> {
-        key("charge_station_id", charge_station_id)?;
-        argument("details", details)?;
+        validate::charge_station_write(charge_station_id, "details", details)?;
         sqlx::query!(
             r#"INSERT INTO charge_station_runtime_details (charge_station_id, ocpp_version) VALUES ($1, $2)
                ON CONFLICT (charge_station_id) DO UPDATE SET ocpp_version = excluded.ocpp_version"#,
@@ -246,8 +243,7 @@ impl ChargeStationInstallCertificatesStore for PgStore {
         charge_station_id: &str,
         certificates: &ChargeStationInstallCertificates,
     ) -> StoreResult<()> {
-        key("charge_station_id", charge_station_id)?;
-        argument("certificates", certificates)?;
+        validate::charge_station_write(charge_station_id, "certificates", certificates)?;
         let list = &certificates.certificates;
         let ids: Vec<&str> = list.iter().map(|c| c.certificate_id.as_str()).collect();
         let types: Vec<&str> = list.iter().map(|c| c.certificate_type.as_str()).collect();
@@ -362,8 +358,7 @@ impl ChargeStationTriggerMessageStore for PgStore {
         charge_station_id: &str,
         trigger_message: &ChargeStationTriggerMessage,
     ) -> StoreResult<()> {
-        key("charge_station_id", charge_station_id)?;
-        argument("trigger_message", trigger_message)?;
+        validate::charge_station_write(charge_station_id, "trigger_message", trigger_message)?;
         sqlx::query!(
             r#"INSERT INTO charge_station_trigger_message (charge_station_id, trigger_message, trigger_status, send_after)
                VALUES ($1, $2, $3, $4)

@@ -3,7 +3,7 @@
 //! locked row, so concurrent writers on several managers never lose a value or an increment.
 
 use async_trait::async_trait;
-use store_core::validate::{argument, key};
+use store_core::validate;
 use store_core::*;
 
 use crate::PgStore;
@@ -35,11 +35,7 @@ impl PgStore {
         meter_values: &[MeterValue],
         write: Write<'_>,
     ) -> StoreResult<()> {
-        key("charge_station_id", charge_station_id)?;
-        key("transaction_id", transaction_id)?;
-        argument("id_token", write.id_token)?;
-        argument("token_type", write.token_type)?;
-        argument("meter_values", meter_values)?;
+        validate::transaction_write(charge_station_id, transaction_id, write.id_token, write.token_type, meter_values)?;
         let columns = MeterValueColumns::new(meter_values);
         sqlx::query!(
             r#"WITH upserted AS (
@@ -142,8 +138,7 @@ impl TransactionStore for PgStore {
         charge_station_id: &str,
         transaction_id: &str,
     ) -> StoreResult<Option<Transaction>> {
-        argument("charge_station_id", charge_station_id)?;
-        argument("transaction_id", transaction_id)?;
+        validate::transaction_read(charge_station_id, transaction_id)?;
         let rows = sqlx::query_as!(
             TransactionRow,
             r#"SELECT t.charge_station_id, t.transaction_id, t.id_token, t.token_type, t.start_seq_no, t.ended_seq_no,

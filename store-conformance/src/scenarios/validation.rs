@@ -217,6 +217,7 @@ pub async fn keys_longer_than_the_limit_rejected_on_write(f: Fixture) -> Outcome
     let registration = OcpiRegistration { status: OcpiRegistrationStatus::Pending };
     check_invalid!(e.set_registration_details(&too_long, &registration).await, "token");
     check_eq!(e.lookup_token(&too_long).await?, None, "a lookup of a long key is not an error");
+    check_eq!(e.find_transaction("cs", &too_long).await?, None, "a find with a long key is not an error");
     check_eq!(e.list_tokens(0, 10).await?, vec![], "no token stored");
     check_eq!(e.lookup_charge_station_settings("cs").await?, None, "no settings stored");
     check_eq!(e.transactions().await?.len(), 1, "no transaction stored");
