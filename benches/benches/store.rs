@@ -9,11 +9,11 @@ use std::time::{Duration, Instant};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use sqlx::{Connection, PgConnection, PgPool};
 use store_conformance::fixtures::{meter_value, setting, settings, token};
-use store_conformance::postgres::ScratchSchema;
 use store_core::ChargeStationSettingStatus::Pending;
 use store_core::*;
-use store_memory::MemoryStore;
-use store_postgres::PgStore;
+use store_memory::{MemoryStorage, memory_store};
+use store_postgres::test_support::ScratchSchema;
+use store_postgres::{PgStorage, PgStore};
 use tokio::runtime::Runtime;
 
 fn quick() -> bool {
@@ -40,11 +40,11 @@ impl PgFixture {
         rt.block_on(async {
             let schema = ScratchSchema::create(prefix).await.unwrap_or_else(|err| panic!("{err}"));
             let migrated = schema.store(Arc::new(SystemClock), 1).await.expect("migrate");
-            migrated.close().await;
+            migrated.storage().close().await;
             let config = schema.config(max_connections);
             let options = config.connect_options().expect("options").options([("search_path", schema.name.as_str())]);
             let pool: PgPool = config.pool_options().expect("pool options").connect_with(options).await.expect("pool");
-            PgFixture { store: PgStore::from_pool(pool, Arc::new(SystemClock)), schema }
+            PgFixture { store: PgStorage::from_pool(pool).into_store(Arc::new(SystemClock)), schema }
         })
     }
 
@@ -54,7 +54,7 @@ impl PgFixture {
 
     fn drop_now(self, rt: &Runtime) {
         rt.block_on(async {
-            self.store.close().await;
+            self.store.storage().close().await;
             self.schema.drop_now().await;
         });
     }
@@ -62,7 +62,7 @@ impl PgFixture {
 
 fn backends(rt: &Runtime, pg: &PgFixture) -> Vec<(&'static str, Arc<dyn Engine>)> {
     let _ = rt;
-    vec![("memory", Arc::new(MemoryStore::default()) as Arc<dyn Engine>), ("postgres", pg.engine())]
+    vec![("memory", Arc::new(memory_store(Arc::new(SystemClock))) as Arc<dyn Engine>), ("postgres", pg.engine())]
 }
 
 /// The data every per-operation benchmark reads: 10 000 tokens, 10 000 stations with one
@@ -141,6 +141,39 @@ fn per_operation(c: &mut Criterion, rt: &Runtime, engines: &[(&'static str, Arc<
     group!("list_charge_station_settings", |e, n| e.list_charge_station_settings(50, ""));
 }
 
+/// What the core's layer costs: memory `lookup_token` straight on the storage, through the
+/// `Store` (validation, span, error context), and through a `Store` that also records metrics.
+fn layer_cost(c: &mut Criterion, rt: &Runtime) {
+    let storage = Arc::new(MemoryStorage::default());
+    rt.block_on(async {
+        let now = chrono::Utc::now();
+        for n in 0..10_000 {
+            TokenStorage::set_token(storage.as_ref(), &token(&format!("uid-{n:05}")), now).await.expect("token");
+        }
+    });
+    let store = Arc::new(memory_store(Arc::new(SystemClock)));
+    let measured = Arc::new(memory_store(Arc::new(SystemClock)).with_metrics());
+    rt.block_on(async {
+        for n in 0..10_000 {
+            let uid = format!("uid-{n:05}");
+            store.set_token(&token(&uid)).await.expect("token");
+            measured.set_token(&token(&uid)).await.expect("token");
+        }
+    });
+    let mut group = c.benchmark_group("layer_lookup_token");
+    group.bench_function(BenchmarkId::from_parameter("storage"), |b| {
+        b.to_async(rt)
+            .iter(|| async { TokenStorage::lookup_token(storage.as_ref(), "uid-04242").await.expect("lookup") })
+    });
+    group.bench_function(BenchmarkId::from_parameter("store"), |b| {
+        b.to_async(rt).iter(|| async { store.lookup_token("uid-04242").await.expect("lookup") })
+    });
+    group.bench_function(BenchmarkId::from_parameter("store_with_metrics"), |b| {
+        b.to_async(rt).iter(|| async { measured.lookup_token("uid-04242").await.expect("lookup") })
+    });
+    group.finish();
+}
+
 /// The driver's own limit: a one-row primary-key select on a bare connection, and the same
 /// select through the pool the store uses.
 fn driver_baseline(c: &mut Criterion, rt: &Runtime, pg: &PgFixture) {
@@ -148,7 +181,7 @@ fn driver_baseline(c: &mut Criterion, rt: &Runtime, pg: &PgFixture) {
         pg.schema.config(1).connect_options().expect("options").options([("search_path", pg.schema.name.as_str())]);
     let bare = rt.block_on(PgConnection::connect_with(&options)).expect("bare connection");
     let bare = Arc::new(tokio::sync::Mutex::new(bare));
-    let pool = pg.store.pool().clone();
+    let pool = pg.store.storage().pool().clone();
     let sql = "SELECT uid, country_code FROM token WHERE uid = $1";
     let mut group = c.benchmark_group("pk_select");
     group.bench_function(BenchmarkId::from_parameter("bare_connection"), |b| {
@@ -246,7 +279,7 @@ fn scaling(c: &mut Criterion, rt: &Runtime, engines: &[(&'static str, Arc<dyn En
             });
         }
     }
-    let pool = pg.store.pool().clone();
+    let pool = pg.store.storage().pool().clone();
     let mut group = c.benchmark_group("scaling_update_transaction");
     for (backend, engine) in engines {
         for &size in sizes {
@@ -306,7 +339,7 @@ fn token_scaling(c: &mut Criterion, rt: &Runtime) {
     let big: u64 = if quick() { 100_000 } else { 1_000_000 };
     let mut group = c.benchmark_group("scaling_lookup_token");
     for count in [1_000u64, big] {
-        let memory = MemoryStore::default();
+        let memory = memory_store(Arc::new(SystemClock));
         rt.block_on(async {
             for n in 0..count {
                 memory.set_token(&token(&format!("uid-{n:07}"))).await.expect("token");
@@ -319,10 +352,10 @@ fn token_scaling(c: &mut Criterion, rt: &Runtime) {
                         true, NULL, 'ALWAYS', now() FROM generate_series(0, $1 - 1) AS i",
             )
             .bind(count as i64)
-            .execute(pg.store.pool())
+            .execute(pg.store.storage().pool())
             .await
             .expect("bulk tokens");
-            sqlx::query("ANALYZE token").execute(pg.store.pool()).await.expect("analyze");
+            sqlx::query("ANALYZE token").execute(pg.store.storage().pool()).await.expect("analyze");
         });
         let probe = format!("uid-{:07}", count / 2);
         let engines: [(&str, Arc<dyn Engine>); 2] = [("memory", Arc::new(memory)), ("postgres", pg.engine())];
@@ -348,6 +381,7 @@ fn all(c: &mut Criterion) {
     let rt = runtime();
     let pg = PgFixture::new(&rt, "bench", 32);
     let engines = backends(&rt, &pg);
+    layer_cost(c, &rt);
     per_operation(c, &rt, &engines);
     driver_baseline(c, &rt, &pg);
     throughput(c, &rt, &engines);

@@ -2,19 +2,19 @@
 //! over whichever maeve-store backend the cargo features compile in and the config selects.
 
 pub mod api;
-pub mod backend;
 pub mod config;
+pub mod store;
 
 use std::path::Path;
 
 use tokio::net::TcpListener;
 
 pub use api::{AppState, router};
-pub use backend::Backend;
 pub use config::Config;
+pub use store::ConfiguredStore;
 
-/// Loads the config (or the defaults), opens the backend, and serves until SIGINT/SIGTERM;
-/// in-flight requests finish and the backend is closed before returning.
+/// Loads the config (or the defaults), opens the store, and serves until SIGINT/SIGTERM;
+/// in-flight requests finish and the store is closed before returning.
 pub async fn serve(config_path: Option<&Path>) -> Result<(), String> {
     let config = match config_path {
         Some(path) => Config::load(path)?,
@@ -24,14 +24,14 @@ pub async fn serve(config_path: Option<&Path>) -> Result<(), String> {
         let sections = config.ignored_sections.join(", ");
         tracing::warn!(%sections, "config sections not used by maeve-manager are ignored");
     }
-    let backend = Backend::open(&config.storage).await?;
+    let store = ConfiguredStore::open(&config.storage).await?;
     let listener = TcpListener::bind(&config.api.addr)
         .await
         .map_err(|err| format!("cannot listen on {}: {err}", config.api.addr))?;
-    tracing::info!(addr = %config.api.addr, storage = backend.name(), "maeve-manager listening");
-    let app = router(AppState::new(backend.clone()));
+    tracing::info!(addr = %config.api.addr, storage = store.name(), "maeve-manager listening");
+    let app = router(AppState::new(store.clone()));
     let served = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await;
-    backend.close().await;
+    store.close().await;
     tracing::info!("maeve-manager stopped");
     served.map_err(|err| format!("server error: {err}"))
 }

@@ -6,32 +6,44 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
+use futures::future::BoxFuture;
 use http_body_util::BodyExt;
-use manager::{AppState, Backend, router};
+use manager::{AppState, ConfiguredStore, router};
 use serde_json::{Value, json};
 use store_conformance::fixtures::{CERT1, CERT1_KEY, PUBLIC_KEY};
-use store_conformance::{Backend as TestBackend, Instance, MemoryBackend};
 use store_core::*;
 use tower::ServiceExt;
 
 struct Harness {
     app: Router,
-    engine: Arc<dyn Engine>,
-    instance: Instance,
+    store: ConfiguredStore,
+    teardown: Option<BoxFuture<'static, ()>>,
 }
 
 impl Harness {
-    async fn new(backend: &dyn TestBackend) -> Self {
-        let instance = backend.instance(Arc::new(SystemClock)).await.unwrap_or_else(|err| panic!("{err}"));
-        let engine = instance.engine.clone();
-        let app = router(AppState::new(Backend::Other(engine.clone())));
-        Harness { app, engine, instance }
+    fn over(store: ConfiguredStore, teardown: Option<BoxFuture<'static, ()>>) -> Self {
+        Harness { app: router(AppState::new(store.clone())), store, teardown }
+    }
+
+    async fn memory() -> Self {
+        Harness::over(ConfiguredStore::Memory(Arc::new(store_memory::memory_store(Arc::new(SystemClock)))), None)
+    }
+
+    async fn postgres() -> Self {
+        let (store, teardown) = store_postgres::test_support::scratch_store("manager_api", Arc::new(SystemClock))
+            .await
+            .unwrap_or_else(|err| panic!("{err}"));
+        Harness::over(ConfiguredStore::Postgres(Arc::new(store)), Some(teardown))
+    }
+
+    fn engine(&self) -> &dyn Engine {
+        self.store.engine()
     }
 
     async fn finish(self) {
         drop(self.app);
-        drop(self.engine);
-        if let Some(teardown) = self.instance.teardown {
+        drop(self.store);
+        if let Some(teardown) = self.teardown {
             teardown.await;
         }
     }
@@ -92,7 +104,7 @@ async fn charge_station_auth(h: &Harness) {
 async fn reconfigure_and_trigger(h: &Harness) {
     let settings = json!({"HeartbeatInterval": "60", "OCPPCommCtrlr/HeartbeatInterval": "30"});
     assert_eq!(h.call(Method::POST, "/api/v0/cs/cs001/reconfigure", Some(settings)).await.0, StatusCode::OK);
-    let stored = h.engine.lookup_charge_station_settings("cs001").await.expect("lookup").expect("settings");
+    let stored = h.engine().lookup_charge_station_settings("cs001").await.expect("lookup").expect("settings");
     assert_eq!(stored.settings.len(), 2);
     assert!(
         stored.settings.values().all(|s| s.status == ChargeStationSettingStatus::Pending && s.send_after.is_none())
@@ -101,7 +113,7 @@ async fn reconfigure_and_trigger(h: &Harness) {
         h.call(Method::POST, "/api/v0/cs/cs001/trigger", Some(json!({"trigger": "SignV2GCertificate"}))).await.0,
         StatusCode::OK
     );
-    let trigger = h.engine.lookup_charge_station_trigger_message("cs001").await.expect("lookup").expect("trigger");
+    let trigger = h.engine().lookup_charge_station_trigger_message("cs001").await.expect("lookup").expect("trigger");
     assert_eq!(
         (trigger.trigger_message, trigger.trigger_status),
         (TriggerMessage::SignV2gCertificate, TriggerStatus::Pending)
@@ -111,7 +123,7 @@ async fn reconfigure_and_trigger(h: &Harness) {
 async fn install_certificates(h: &Harness) {
     let body = json!({"certificates": [{"type": "V2G", "certificate": CERT1}, {"type": "CSMS", "certificate": CERT1, "status": "Accepted"}]});
     assert_eq!(h.call(Method::POST, "/api/v0/cs/cs001/certificates", Some(body)).await.0, StatusCode::OK);
-    let stored = h.engine.lookup_charge_station_install_certificates("cs001").await.expect("lookup").expect("record");
+    let stored = h.engine().lookup_charge_station_install_certificates("cs001").await.expect("lookup").expect("record");
     assert_eq!(stored.certificates.len(), 1, "same certificate twice is one id, last wins");
     let cert = &stored.certificates[0];
     assert_eq!(cert.certificate_id, "7bf14bfc5347b9a5e8bfd8ce32a0bb4bc44ccd34a1cafedb2f7f24cea2f3b237");
@@ -173,11 +185,11 @@ async fn register_party(h: &Harness) {
         StatusCode::CREATED
     );
     assert_eq!(
-        h.engine.get_registration_details("abc").await.expect("get").map(|r| r.status),
+        h.engine().get_registration_details("abc").await.expect("get").map(|r| r.status),
         Some(OcpiRegistrationStatus::Pending)
     );
     assert_eq!(
-        h.engine.get_registration_details("def").await.expect("get").map(|r| r.status),
+        h.engine().get_registration_details("def").await.expect("get").map(|r| r.status),
         Some(OcpiRegistrationStatus::Registered)
     );
     let (status, body) = h
@@ -188,7 +200,7 @@ async fn register_party(h: &Harness) {
         )
         .await;
     assert_eq!(status, StatusCode::NOT_IMPLEMENTED, "{body}");
-    assert_eq!(h.engine.get_registration_details("ghi").await.expect("get"), None);
+    assert_eq!(h.engine().get_registration_details("ghi").await.expect("get"), None);
 }
 
 async fn register_location(h: &Harness) {
@@ -197,7 +209,7 @@ async fn register_location(h: &Harness) {
         "evses": [{"uid": "e1", "evse_id": "GB*TWK*E1", "status": "AVAILABLE", "connectors": [
             {"id": "1", "standard": "IEC_62196_T2", "format": "SOCKET", "power_type": "AC_3_PHASE", "max_voltage": 400, "max_amperage": 32}]}]});
     assert_eq!(h.call(Method::POST, "/api/v0/location/loc1", Some(body)).await.0, StatusCode::CREATED);
-    let stored = h.engine.lookup_location("loc1").await.expect("lookup").expect("location");
+    let stored = h.engine().lookup_location("loc1").await.expect("lookup").expect("location");
     assert_eq!((stored.name.as_str(), stored.parking_type.as_str()), ("Depot", "ON_STREET"));
     let evses = stored.evses.expect("evses");
     assert_eq!(evses[0].connectors[0].standard, "IEC_62196_T2");
@@ -205,7 +217,7 @@ async fn register_location(h: &Harness) {
     let minimal = json!({"country_code": "GB", "party_id": "TWK", "address": "a", "city": "c", "country": "GBR", "coordinates": {"latitude": "1", "longitude": "2"}});
     assert_eq!(h.call(Method::POST, "/api/v0/location/loc2", Some(minimal)).await.0, StatusCode::CREATED);
     assert_eq!(
-        h.engine.lookup_location("loc2").await.expect("lookup").expect("location").evses,
+        h.engine().lookup_location("loc2").await.expect("lookup").expect("location").evses,
         Some(vec![]),
         "no evses is an empty list"
     );
@@ -297,11 +309,11 @@ async fn bad_inputs(h: &Harness) {
     let (status, _) = h.raw(Method::POST, "/api/v0/certificate", Some("application/json"), huge).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(
-        h.engine.lookup_charge_station_auth("cs001").await.expect("lookup"),
+        h.engine().lookup_charge_station_auth("cs001").await.expect("lookup"),
         None,
         "nothing stored by bad requests"
     );
-    assert_eq!(h.engine.list_tokens(0, 10).await.expect("list"), vec![], "no token stored by bad requests");
+    assert_eq!(h.engine().list_tokens(0, 10).await.expect("list"), vec![], "no token stored by bad requests");
 }
 
 async fn operations(h: &Harness) {
@@ -324,7 +336,7 @@ macro_rules! api_tests {
         $(
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $test() {
-                let harness = Harness::new(&$backend).await;
+                let harness = $backend.await;
                 super::$test(&harness).await;
                 harness.finish().await;
             }
@@ -332,5 +344,5 @@ macro_rules! api_tests {
     };
 }
 
-api_tests!(memory, MemoryBackend);
-api_tests!(postgres, store_conformance::postgres::PostgresBackend);
+api_tests!(memory, Harness::memory());
+api_tests!(postgres, Harness::postgres());

@@ -7,11 +7,11 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
-use manager::{AppState, Backend, router};
+use manager::{AppState, ConfiguredStore, router};
 use serde_json::{Value, json};
-use store_conformance::postgres::ScratchSchema;
 use store_core::SystemClock;
-use store_postgres::PgStore;
+use store_postgres::PgStorage;
+use store_postgres::test_support::ScratchSchema;
 use tower::ServiceExt;
 
 async fn call(app: &axum::Router, method: Method, uri: &str, body: Option<Value>) -> (StatusCode, Value) {
@@ -26,8 +26,8 @@ async fn call(app: &axum::Router, method: Method, uri: &str, body: Option<Value>
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn data_survives_a_restart_on_postgres() {
     let schema = ScratchSchema::create("manager_restart").await.unwrap_or_else(|err| panic!("{err}"));
-    let first = schema.store(Arc::new(SystemClock), 4).await.expect("first start");
-    let app = router(AppState::new(Backend::Postgres(first.clone())));
+    let first = Arc::new(schema.store(Arc::new(SystemClock), 4).await.expect("first start"));
+    let app = router(AppState::new(ConfiguredStore::Postgres(first.clone())));
     let token = json!({"countryCode": "GB", "partyId": "TWK", "type": "RFID", "uid": "uid-1", "contractId": "GBTWK012345678V",
                        "issuer": "Thoughtworks", "valid": true, "cacheMode": "ALWAYS"});
     assert_eq!(call(&app, Method::POST, "/api/v0/token", Some(token)).await.0, StatusCode::CREATED);
@@ -39,17 +39,17 @@ async fn data_survives_a_restart_on_postgres() {
     );
     let (_, before) = call(&app, Method::GET, "/api/v0/token/uid-1", None).await;
     drop(app);
-    first.close().await;
+    first.storage().close().await;
 
     let pool = schema.pool(&schema.config(4)).expect("pool");
-    let second = PgStore::from_pool(pool, Arc::new(SystemClock));
-    let app = router(AppState::new(Backend::Postgres(second.clone())));
+    let second = Arc::new(PgStorage::from_pool(pool).into_store(Arc::new(SystemClock)));
+    let app = router(AppState::new(ConfiguredStore::Postgres(second.clone())));
     assert_eq!(call(&app, Method::GET, "/api/v0/token/uid-1", None).await, (StatusCode::OK, before));
     let (status, auth) = call(&app, Method::GET, "/api/v0/cs/cs001/auth", None).await;
     assert_eq!(
         (status, auth),
         (StatusCode::OK, json!({"securityProfile": 0, "base64SHA256Password": "pw", "invalidUsernameAllowed": false}))
     );
-    second.close().await;
+    second.storage().close().await;
     schema.drop_now().await;
 }

@@ -105,7 +105,7 @@ fn a_bad_config_fails_naming_the_file_and_key() {
 fn serves_on_postgres_with_migrations_run_at_start() {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let schema = runtime
-        .block_on(store_conformance::postgres::ScratchSchema::create("manager_serve"))
+        .block_on(store_postgres::test_support::ScratchSchema::create("manager_serve"))
         .unwrap_or_else(|err| panic!("{err}"));
     let separator = if schema.url.contains('?') { '&' } else { '?' };
     let url = format!("{}{separator}options=-c%20search_path%3D{}", schema.url, schema.name);

@@ -7,7 +7,6 @@ use async_trait::async_trait;
 use chrono::{DateTime, TimeZone, Utc};
 use futures::future::BoxFuture;
 use store_core::{Clock, Engine, TestClock};
-use store_memory::MemoryStore;
 
 /// A fresh, empty engine and what to do to clean it up.
 pub struct Instance {
@@ -53,17 +52,41 @@ pub fn clock_start() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2024, 5, 6, 13, 58, 55).unwrap() + chrono::Duration::nanoseconds(123_456_789)
 }
 
-#[derive(Debug, Clone, Copy, Default)]
-pub struct MemoryBackend;
+/// A backend given by its name and a function that makes a fresh instance: how a backend
+/// crate plugs into the suite without the suite naming it.
+pub struct FnBackend<F> {
+    name: &'static str,
+    make: F,
+}
+
+impl<F, Fut> FnBackend<F>
+where
+    F: Fn(Arc<dyn Clock>) -> Fut + Send + Sync,
+    Fut: Future<Output = Result<Instance, String>> + Send,
+{
+    pub fn new(name: &'static str, make: F) -> Self {
+        FnBackend { name, make }
+    }
+}
+
+impl<F> fmt::Debug for FnBackend<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FnBackend").field("name", &self.name).finish_non_exhaustive()
+    }
+}
 
 #[async_trait]
-impl Backend for MemoryBackend {
+impl<F, Fut> Backend for FnBackend<F>
+where
+    F: Fn(Arc<dyn Clock>) -> Fut + Send + Sync,
+    Fut: Future<Output = Result<Instance, String>> + Send,
+{
     fn name(&self) -> String {
-        "memory".to_owned()
+        self.name.to_owned()
     }
 
     async fn instance(&self, clock: Arc<dyn Clock>) -> Result<Instance, String> {
-        Ok(Instance::new(Arc::new(MemoryStore::new(clock))))
+        (self.make)(clock).await
     }
 }
 

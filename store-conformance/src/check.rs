@@ -55,7 +55,7 @@ macro_rules! check_eq {
 macro_rules! check_invalid {
     ($result:expr, $field:expr) => {{
         match $result {
-            Err(err @ store_core::StoreError::InvalidArgument { .. }) => {
+            Err(err) if err.kind() == store_core::ErrorKind::InvalidArgument => {
                 let message = err.to_string();
                 $crate::check!(message.contains($field), "error {message:?} does not name {:?}", $field);
             }

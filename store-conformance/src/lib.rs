@@ -2,19 +2,20 @@
 //! contract clause), the same model-based property test and the same differential test, and
 //! the suite proves its own strength by killing deliberately broken backends.
 //!
-//! A backend crate plugs in by implementing [`Backend`] and invoking [`conformance_tests!`].
+//! It names no backend: a backend crate plugs in from its own tests by implementing
+//! [`Backend`] (or wrapping a constructor in [`FnBackend`]) and invoking
+//! [`conformance_tests!`]; its `<backend>_conformance` example prints the summary line of [`summary::main`].
 
 pub mod backend;
 pub mod check;
 pub mod fixtures;
 pub mod model;
 pub mod mutants;
-#[cfg(feature = "postgres")]
-pub mod postgres;
 pub mod runner;
 pub mod scenarios;
+pub mod summary;
 
-pub use backend::{Backend, Fixture, Instance, MemoryBackend};
+pub use backend::{Backend, Fixture, FnBackend, Instance};
 pub use check::{Failure, Outcome};
 pub use runner::{ScenarioReport, run_all_scenarios, run_scenario};
 pub use scenarios::SCENARIOS;

@@ -1,5 +1,6 @@
-//! Validation every backend applies before it stores anything (R10), so that no backend can
-//! accept what another rejects. Backends call these at the top of each method.
+//! Validation applied before any backend stores anything (R3, R10, R13), so that no backend can
+//! accept what another rejects. Only the core's layer calls these: backends never see an
+//! argument that fails them.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -12,7 +13,7 @@ use crate::time::is_storable;
 
 /// Where in an argument a value sits, rendered only when there is something to report.
 #[derive(Debug, Clone, Copy)]
-pub enum FieldPath<'a> {
+pub(crate) enum FieldPath<'a> {
     Root(&'static str),
     Field(&'a FieldPath<'a>, &'static str),
     Index(&'a FieldPath<'a>, usize),
@@ -41,7 +42,7 @@ impl fmt::Display for FieldPath<'_> {
 }
 
 /// A value whose every part a backend can store.
-pub trait Validate {
+pub(crate) trait Validate {
     fn validate_at(&self, at: &FieldPath<'_>) -> StoreResult<()>;
 }
 
@@ -51,17 +52,17 @@ pub trait Validate {
 pub const MAX_KEY_BYTES: usize = 800;
 
 /// Checks a whole argument, naming it `name` in any error.
-pub fn argument<T: Validate + ?Sized>(name: &'static str, value: &T) -> StoreResult<()> {
+pub(crate) fn argument<T: Validate + ?Sized>(name: &'static str, value: &T) -> StoreResult<()> {
     value.validate_at(&FieldPath::Root(name))
 }
 
 /// Checks a key argument of a write: no NUL and at most [`MAX_KEY_BYTES`].
-pub fn key(name: &'static str, value: &str) -> StoreResult<()> {
+pub(crate) fn key(name: &'static str, value: &str) -> StoreResult<()> {
     key_at(&FieldPath::Root(name), value)
 }
 
 /// The checks of a write keyed by charge station: the key, then the value named `name`.
-pub fn charge_station_write<T: Validate + ?Sized>(
+pub(crate) fn charge_station_write<T: Validate + ?Sized>(
     charge_station_id: &str,
     name: &'static str,
     value: &T,
@@ -72,7 +73,7 @@ pub fn charge_station_write<T: Validate + ?Sized>(
 
 /// The checks of `create_transaction`, `update_transaction` (with empty tokens) and
 /// `end_transaction`.
-pub fn transaction_write(
+pub(crate) fn transaction_write(
     charge_station_id: &str,
     transaction_id: &str,
     id_token: &str,
@@ -87,7 +88,7 @@ pub fn transaction_write(
 }
 
 /// The checks of `find_transaction`.
-pub fn transaction_read(charge_station_id: &str, transaction_id: &str) -> StoreResult<()> {
+pub(crate) fn transaction_read(charge_station_id: &str, transaction_id: &str) -> StoreResult<()> {
     argument("charge_station_id", charge_station_id)?;
     argument("transaction_id", transaction_id)
 }

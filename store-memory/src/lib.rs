@@ -1,5 +1,6 @@
 //! The in-memory backend: every store on a `DashMap`, each call atomic per key, values copied
-//! in and out so callers never alias what the store holds.
+//! in and out so callers never alias what the store holds. It only stores: the core's
+//! [`Store`] validates, traces and measures around it.
 
 mod certificate;
 mod charge_station;
@@ -14,7 +15,7 @@ use std::sync::Arc;
 use dashmap::DashMap;
 use store_core::{
     ChargeStationAuth, ChargeStationInstallCertificate, ChargeStationRuntimeDetails, ChargeStationSetting,
-    ChargeStationTriggerMessage, Clock, Location, OcpiParty, OcpiRegistration, SystemClock, Token, Transaction,
+    ChargeStationTriggerMessage, Clock, Location, OcpiParty, OcpiRegistration, Storage, Store, Token, Transaction,
 };
 
 type SettingsMap = std::collections::BTreeMap<String, ChargeStationSetting>;
@@ -25,9 +26,9 @@ type TransactionKey = (String, String);
 /// (role, country code, party id)
 type PartyKey = (String, String, String);
 
-#[derive(Debug)]
-pub struct MemoryStore {
-    clock: Arc<dyn Clock>,
+/// The in-memory storage; [`memory_store`] puts it behind the core's layers.
+#[derive(Debug, Default)]
+pub struct MemoryStorage {
     auth: DashMap<String, ChargeStationAuth>,
     settings: DashMap<String, SettingsMap>,
     runtime_details: DashMap<String, ChargeStationRuntimeDetails>,
@@ -41,28 +42,16 @@ pub struct MemoryStore {
     locations: DashMap<String, Location>,
 }
 
-impl MemoryStore {
-    /// A store whose generated timestamps come from `clock`.
-    pub fn new(clock: Arc<dyn Clock>) -> Self {
-        MemoryStore {
-            clock,
-            auth: DashMap::new(),
-            settings: DashMap::new(),
-            runtime_details: DashMap::new(),
-            install_certificates: DashMap::new(),
-            trigger_messages: DashMap::new(),
-            tokens: DashMap::new(),
-            transactions: DashMap::new(),
-            certificates: DashMap::new(),
-            registrations: DashMap::new(),
-            parties: DashMap::new(),
-            locations: DashMap::new(),
-        }
-    }
+/// The in-memory engine: [`MemoryStorage`] behind the core's layers.
+pub type MemoryStore = Store<MemoryStorage>;
+
+/// An empty in-memory engine whose generated timestamps come from `clock`.
+pub fn memory_store(clock: Arc<dyn Clock>) -> MemoryStore {
+    Store::new(MemoryStorage::default(), clock)
 }
 
-impl Default for MemoryStore {
-    fn default() -> Self {
-        MemoryStore::new(Arc::new(SystemClock))
+impl Storage for MemoryStorage {
+    fn backend_name(&self) -> &'static str {
+        "memory"
     }
 }

@@ -1,10 +1,9 @@
 //! Transactions: every writer is an upsert done under the entry's lock (R8).
 
 use async_trait::async_trait;
-use store_core::validate;
 use store_core::*;
 
-use crate::{MemoryStore, TransactionKey};
+use crate::{MemoryStorage, TransactionKey};
 
 fn key(charge_station_id: &str, transaction_id: &str) -> TransactionKey {
     (charge_station_id.to_owned(), transaction_id.to_owned())
@@ -25,40 +24,21 @@ fn new_transaction(charge_station_id: &str, transaction_id: &str, meter_values: 
 }
 
 #[async_trait]
-impl TransactionStore for MemoryStore {
-    #[tracing::instrument(
-        level = "debug",
-        name = "store",
-        skip_all,
-        fields(backend = "memory", operation = "transactions")
-    )]
+impl TransactionStorage for MemoryStorage {
     async fn transactions(&self) -> StoreResult<Vec<Transaction>> {
         let mut all: Vec<Transaction> = self.transactions.iter().map(|entry| entry.value().clone()).collect();
         all.sort_by(|a, b| (&a.charge_station_id, &a.transaction_id).cmp(&(&b.charge_station_id, &b.transaction_id)));
         Ok(all)
     }
 
-    #[tracing::instrument(
-        level = "debug",
-        name = "store",
-        skip_all,
-        fields(backend = "memory", operation = "find_transaction")
-    )]
     async fn find_transaction(
         &self,
         charge_station_id: &str,
         transaction_id: &str,
     ) -> StoreResult<Option<Transaction>> {
-        validate::transaction_read(charge_station_id, transaction_id)?;
         Ok(self.transactions.get(&key(charge_station_id, transaction_id)).map(|found| found.clone()))
     }
 
-    #[tracing::instrument(
-        level = "debug",
-        name = "store",
-        skip_all,
-        fields(backend = "memory", operation = "create_transaction")
-    )]
     async fn create_transaction(
         &self,
         charge_station_id: &str,
@@ -69,7 +49,6 @@ impl TransactionStore for MemoryStore {
         seq_no: i64,
         offline: bool,
     ) -> StoreResult<()> {
-        validate::transaction_write(charge_station_id, transaction_id, id_token, token_type, meter_values)?;
         let mut stored = self
             .transactions
             .entry(key(charge_station_id, transaction_id))
@@ -82,19 +61,12 @@ impl TransactionStore for MemoryStore {
         Ok(())
     }
 
-    #[tracing::instrument(
-        level = "debug",
-        name = "store",
-        skip_all,
-        fields(backend = "memory", operation = "update_transaction")
-    )]
     async fn update_transaction(
         &self,
         charge_station_id: &str,
         transaction_id: &str,
         meter_values: &[MeterValue],
     ) -> StoreResult<()> {
-        validate::transaction_write(charge_station_id, transaction_id, "", "", meter_values)?;
         let mut stored = self
             .transactions
             .entry(key(charge_station_id, transaction_id))
@@ -104,12 +76,6 @@ impl TransactionStore for MemoryStore {
         Ok(())
     }
 
-    #[tracing::instrument(
-        level = "debug",
-        name = "store",
-        skip_all,
-        fields(backend = "memory", operation = "end_transaction")
-    )]
     async fn end_transaction(
         &self,
         charge_station_id: &str,
@@ -119,7 +85,6 @@ impl TransactionStore for MemoryStore {
         meter_values: &[MeterValue],
         seq_no: i64,
     ) -> StoreResult<()> {
-        validate::transaction_write(charge_station_id, transaction_id, id_token, token_type, meter_values)?;
         self.transactions
             .entry(key(charge_station_id, transaction_id))
             .and_modify(|stored| {

@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{Connection, PgConnection, PgPool};
-use store_conformance::postgres::ScratchSchema;
 use store_core::{SystemClock, TokenStore};
+use store_postgres::test_support::ScratchSchema;
 
 const RUN: Duration = Duration::from_secs(3);
 
@@ -64,10 +64,10 @@ async fn main() {
     let config = schema.config(8);
     let store = schema.store(Arc::new(SystemClock), 8).await.expect("store");
     sqlx::query("CREATE TABLE pool_probe (uid text COLLATE \"C\" PRIMARY KEY, v text)")
-        .execute(store.pool())
+        .execute(store.storage().pool())
         .await
         .expect("table");
-    sqlx::query("INSERT INTO pool_probe VALUES ('u1', 'x')").execute(store.pool()).await.expect("row");
+    sqlx::query("INSERT INTO pool_probe VALUES ('u1', 'x')").execute(store.storage().pool()).await.expect("row");
     store.set_token(&store_conformance::fixtures::token("u1")).await.expect("token");
     let in_schema = || config.connect_options().expect("options").options([("search_path", schema.name.as_str())]);
     let default_pool: PgPool =
@@ -95,7 +95,7 @@ async fn main() {
         })
         .await;
         let default_rate = pool_rate(&default_pool, tasks).await;
-        let tuned_rate = pool_rate(store.pool(), tasks).await;
+        let tuned_rate = pool_rate(store.storage().pool(), tasks).await;
         let store_rate = per_second(tasks, |_| {
             let store = store.clone();
             move || {
@@ -114,6 +114,6 @@ async fn main() {
         );
     }
     default_pool.close().await;
-    store.close().await;
+    store.storage().close().await;
     schema.drop_now().await;
 }

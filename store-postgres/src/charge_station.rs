@@ -1,24 +1,15 @@
 //! The five charge-station stores.
 
 use async_trait::async_trait;
-use store_core::time::truncate_to_micros;
-use store_core::validate::{self, argument};
 use store_core::*;
 
 use crate::error::map;
 use crate::rows::{self, InstallCertificateRow, SettingRow, TriggerRow};
-use crate::{PgStore, sql_count};
+use crate::{PgStorage, sql_count};
 
 #[async_trait]
-impl ChargeStationAuthStore for PgStore {
-    #[tracing::instrument(
-        level = "debug",
-        name = "store",
-        skip_all,
-        fields(backend = "postgres", operation = "set_charge_station_auth")
-    )]
+impl ChargeStationAuthStorage for PgStorage {
     async fn set_charge_station_auth(&self, charge_station_id: &str, auth: &ChargeStationAuth) -> StoreResult<()> {
-        validate::charge_station_write(charge_station_id, "auth", auth)?;
         sqlx::query!(
             r#"INSERT INTO charge_station_auth
                    (charge_station_id, security_profile, base64_sha256_password, invalid_username_allowed)
@@ -34,18 +25,11 @@ impl ChargeStationAuthStore for PgStore {
         )
         .execute(&self.pool)
         .await
-        .map_err(|err| map(format!("set_charge_station_auth({charge_station_id})"), err))?;
+        .map_err(map)?;
         Ok(())
     }
 
-    #[tracing::instrument(
-        level = "debug",
-        name = "store",
-        skip_all,
-        fields(backend = "postgres", operation = "lookup_charge_station_auth")
-    )]
     async fn lookup_charge_station_auth(&self, charge_station_id: &str) -> StoreResult<Option<ChargeStationAuth>> {
-        argument("charge_station_id", charge_station_id)?;
         let row = sqlx::query!(
             r#"SELECT security_profile, base64_sha256_password, invalid_username_allowed
                FROM charge_station_auth WHERE charge_station_id = $1"#,
@@ -53,7 +37,7 @@ impl ChargeStationAuthStore for PgStore {
         )
         .fetch_optional(&self.pool)
         .await
-        .map_err(|err| map(format!("lookup_charge_station_auth({charge_station_id})"), err))?;
+        .map_err(map)?;
         row.map(|row| {
             Ok(ChargeStationAuth {
                 security_profile: rows::security_profile(row.security_profile)?,
@@ -66,23 +50,16 @@ impl ChargeStationAuthStore for PgStore {
 }
 
 #[async_trait]
-impl ChargeStationSettingsStore for PgStore {
-    #[tracing::instrument(
-        level = "debug",
-        name = "store",
-        skip_all,
-        fields(backend = "postgres", operation = "update_charge_station_settings")
-    )]
+impl ChargeStationSettingsStorage for PgStorage {
     async fn update_charge_station_settings(
         &self,
         charge_station_id: &str,
         settings: &ChargeStationSettings,
     ) -> StoreResult<()> {
-        validate::charge_station_write(charge_station_id, "settings", settings)?;
         let keys: Vec<&str> = settings.settings.keys().map(String::as_str).collect();
         let values: Vec<&str> = settings.settings.values().map(|s| s.value.as_str()).collect();
         let statuses: Vec<&str> = settings.settings.values().map(|s| s.status.as_str()).collect();
-        let send_afters: Vec<_> = settings.settings.values().map(|s| s.send_after.map(truncate_to_micros)).collect();
+        let send_afters: Vec<_> = settings.settings.values().map(|s| s.send_after).collect();
         // One statement: the record is created if absent, each given key upserted, others kept.
         sqlx::query!(
             r#"WITH record AS (
@@ -102,21 +79,14 @@ impl ChargeStationSettingsStore for PgStore {
         )
         .execute(&self.pool)
         .await
-        .map_err(|err| map(format!("update_charge_station_settings({charge_station_id})"), err))?;
+        .map_err(map)?;
         Ok(())
     }
 
-    #[tracing::instrument(
-        level = "debug",
-        name = "store",
-        skip_all,
-        fields(backend = "postgres", operation = "lookup_charge_station_settings")
-    )]
     async fn lookup_charge_station_settings(
         &self,
         charge_station_id: &str,
     ) -> StoreResult<Option<ChargeStationSettings>> {
-        argument("charge_station_id", charge_station_id)?;
         let rows = sqlx::query_as!(
             SettingRow,
             r#"SELECT record.charge_station_id,
@@ -129,22 +99,15 @@ impl ChargeStationSettingsStore for PgStore {
         )
         .fetch_all(&self.pool)
         .await
-        .map_err(|err| map(format!("lookup_charge_station_settings({charge_station_id})"), err))?;
+        .map_err(map)?;
         Ok(rows::settings(rows)?.into_iter().next())
     }
 
-    #[tracing::instrument(
-        level = "debug",
-        name = "store",
-        skip_all,
-        fields(backend = "postgres", operation = "list_charge_station_settings")
-    )]
     async fn list_charge_station_settings(
         &self,
         page_size: usize,
         previous_charge_station_id: &str,
     ) -> StoreResult<Vec<ChargeStationSettings>> {
-        argument("previous_charge_station_id", previous_charge_station_id)?;
         let rows = sqlx::query_as!(
             SettingRow,
             r#"WITH page AS (
@@ -161,41 +124,27 @@ impl ChargeStationSettingsStore for PgStore {
         )
         .fetch_all(&self.pool)
         .await
-        .map_err(|err| map("list_charge_station_settings", err))?;
+        .map_err(map)?;
         rows::settings(rows)
     }
 
-    #[tracing::instrument(
-        level = "debug",
-        name = "store",
-        skip_all,
-        fields(backend = "postgres", operation = "delete_charge_station_settings")
-    )]
     async fn delete_charge_station_settings(&self, charge_station_id: &str) -> StoreResult<()> {
-        argument("charge_station_id", charge_station_id)?;
         // Keys go with the record (ON DELETE CASCADE), under its row lock.
         sqlx::query!("DELETE FROM charge_station_settings WHERE charge_station_id = $1", charge_station_id)
             .execute(&self.pool)
             .await
-            .map_err(|err| map(format!("delete_charge_station_settings({charge_station_id})"), err))?;
+            .map_err(map)?;
         Ok(())
     }
 }
 
 #[async_trait]
-impl ChargeStationRuntimeDetailsStore for PgStore {
-    #[tracing::instrument(
-        level = "debug",
-        name = "store",
-        skip_all,
-        fields(backend = "postgres", operation = "set_charge_station_runtime_details")
-    )]
+impl ChargeStationRuntimeDetailsStorage for PgStorage {
     async fn set_charge_station_runtime_details(
         &self,
         charge_station_id: &str,
         details: &ChargeStationRuntimeDetails,
     ) -> StoreResult<()> {
-        validate::charge_station_write(charge_station_id, "details", details)?;
         sqlx::query!(
             r#"INSERT INTO charge_station_runtime_details (charge_station_id, ocpp_version) VALUES ($1, $2)
                ON CONFLICT (charge_station_id) DO UPDATE SET ocpp_version = excluded.ocpp_version"#,
@@ -204,52 +153,38 @@ impl ChargeStationRuntimeDetailsStore for PgStore {
         )
         .execute(&self.pool)
         .await
-        .map_err(|err| map(format!("set_charge_station_runtime_details({charge_station_id})"), err))?;
+        .map_err(map)?;
         Ok(())
     }
 
-    #[tracing::instrument(
-        level = "debug",
-        name = "store",
-        skip_all,
-        fields(backend = "postgres", operation = "lookup_charge_station_runtime_details")
-    )]
     async fn lookup_charge_station_runtime_details(
         &self,
         charge_station_id: &str,
     ) -> StoreResult<Option<ChargeStationRuntimeDetails>> {
-        argument("charge_station_id", charge_station_id)?;
         let row = sqlx::query!(
             "SELECT ocpp_version FROM charge_station_runtime_details WHERE charge_station_id = $1",
             charge_station_id,
         )
         .fetch_optional(&self.pool)
         .await
-        .map_err(|err| map(format!("lookup_charge_station_runtime_details({charge_station_id})"), err))?;
+        .map_err(map)?;
         Ok(row.map(|row| ChargeStationRuntimeDetails { ocpp_version: row.ocpp_version }))
     }
 }
 
 #[async_trait]
-impl ChargeStationInstallCertificatesStore for PgStore {
-    #[tracing::instrument(
-        level = "debug",
-        name = "store",
-        skip_all,
-        fields(backend = "postgres", operation = "update_charge_station_install_certificates")
-    )]
+impl ChargeStationInstallCertificatesStorage for PgStorage {
     async fn update_charge_station_install_certificates(
         &self,
         charge_station_id: &str,
         certificates: &ChargeStationInstallCertificates,
     ) -> StoreResult<()> {
-        validate::charge_station_write(charge_station_id, "certificates", certificates)?;
         let list = &certificates.certificates;
         let ids: Vec<&str> = list.iter().map(|c| c.certificate_id.as_str()).collect();
         let types: Vec<&str> = list.iter().map(|c| c.certificate_type.as_str()).collect();
         let data: Vec<&str> = list.iter().map(|c| c.certificate_data.as_str()).collect();
         let statuses: Vec<&str> = list.iter().map(|c| c.certificate_installation_status.as_str()).collect();
-        let send_afters: Vec<_> = list.iter().map(|c| c.send_after.map(truncate_to_micros)).collect();
+        let send_afters: Vec<_> = list.iter().map(|c| c.send_after).collect();
         // A repeated id within the call takes its last values and its first position; new ids
         // draw positions from the identity sequence in call order; existing ids keep theirs.
         sqlx::query!(
@@ -280,21 +215,14 @@ impl ChargeStationInstallCertificatesStore for PgStore {
         )
         .execute(&self.pool)
         .await
-        .map_err(|err| map(format!("update_charge_station_install_certificates({charge_station_id})"), err))?;
+        .map_err(map)?;
         Ok(())
     }
 
-    #[tracing::instrument(
-        level = "debug",
-        name = "store",
-        skip_all,
-        fields(backend = "postgres", operation = "lookup_charge_station_install_certificates")
-    )]
     async fn lookup_charge_station_install_certificates(
         &self,
         charge_station_id: &str,
     ) -> StoreResult<Option<ChargeStationInstallCertificates>> {
-        argument("charge_station_id", charge_station_id)?;
         let rows = sqlx::query_as!(
             InstallCertificateRow,
             r#"SELECT record.charge_station_id,
@@ -308,22 +236,15 @@ impl ChargeStationInstallCertificatesStore for PgStore {
         )
         .fetch_all(&self.pool)
         .await
-        .map_err(|err| map(format!("lookup_charge_station_install_certificates({charge_station_id})"), err))?;
+        .map_err(map)?;
         Ok(rows::install_certificates(rows)?.into_iter().next())
     }
 
-    #[tracing::instrument(
-        level = "debug",
-        name = "store",
-        skip_all,
-        fields(backend = "postgres", operation = "list_charge_station_install_certificates")
-    )]
     async fn list_charge_station_install_certificates(
         &self,
         page_size: usize,
         previous_charge_station_id: &str,
     ) -> StoreResult<Vec<ChargeStationInstallCertificates>> {
-        argument("previous_charge_station_id", previous_charge_station_id)?;
         let rows = sqlx::query_as!(
             InstallCertificateRow,
             r#"WITH page AS (
@@ -340,25 +261,18 @@ impl ChargeStationInstallCertificatesStore for PgStore {
         )
         .fetch_all(&self.pool)
         .await
-        .map_err(|err| map("list_charge_station_install_certificates", err))?;
+        .map_err(map)?;
         rows::install_certificates(rows)
     }
 }
 
 #[async_trait]
-impl ChargeStationTriggerMessageStore for PgStore {
-    #[tracing::instrument(
-        level = "debug",
-        name = "store",
-        skip_all,
-        fields(backend = "postgres", operation = "set_charge_station_trigger_message")
-    )]
+impl ChargeStationTriggerMessageStorage for PgStorage {
     async fn set_charge_station_trigger_message(
         &self,
         charge_station_id: &str,
         trigger_message: &ChargeStationTriggerMessage,
     ) -> StoreResult<()> {
-        validate::charge_station_write(charge_station_id, "trigger_message", trigger_message)?;
         sqlx::query!(
             r#"INSERT INTO charge_station_trigger_message (charge_station_id, trigger_message, trigger_status, send_after)
                VALUES ($1, $2, $3, $4)
@@ -368,40 +282,26 @@ impl ChargeStationTriggerMessageStore for PgStore {
             charge_station_id,
             trigger_message.trigger_message.as_str(),
             trigger_message.trigger_status.as_str(),
-            trigger_message.send_after.map(truncate_to_micros),
+            trigger_message.send_after,
         )
         .execute(&self.pool)
         .await
-        .map_err(|err| map(format!("set_charge_station_trigger_message({charge_station_id})"), err))?;
+        .map_err(map)?;
         Ok(())
     }
 
-    #[tracing::instrument(
-        level = "debug",
-        name = "store",
-        skip_all,
-        fields(backend = "postgres", operation = "delete_charge_station_trigger_message")
-    )]
     async fn delete_charge_station_trigger_message(&self, charge_station_id: &str) -> StoreResult<()> {
-        argument("charge_station_id", charge_station_id)?;
         sqlx::query!("DELETE FROM charge_station_trigger_message WHERE charge_station_id = $1", charge_station_id)
             .execute(&self.pool)
             .await
-            .map_err(|err| map(format!("delete_charge_station_trigger_message({charge_station_id})"), err))?;
+            .map_err(map)?;
         Ok(())
     }
 
-    #[tracing::instrument(
-        level = "debug",
-        name = "store",
-        skip_all,
-        fields(backend = "postgres", operation = "lookup_charge_station_trigger_message")
-    )]
     async fn lookup_charge_station_trigger_message(
         &self,
         charge_station_id: &str,
     ) -> StoreResult<Option<ChargeStationTriggerMessage>> {
-        argument("charge_station_id", charge_station_id)?;
         let row = sqlx::query_as!(
             TriggerRow,
             r#"SELECT charge_station_id, trigger_message, trigger_status, send_after
@@ -410,22 +310,15 @@ impl ChargeStationTriggerMessageStore for PgStore {
         )
         .fetch_optional(&self.pool)
         .await
-        .map_err(|err| map(format!("lookup_charge_station_trigger_message({charge_station_id})"), err))?;
+        .map_err(map)?;
         row.map(rows::trigger).transpose()
     }
 
-    #[tracing::instrument(
-        level = "debug",
-        name = "store",
-        skip_all,
-        fields(backend = "postgres", operation = "list_charge_station_trigger_messages")
-    )]
     async fn list_charge_station_trigger_messages(
         &self,
         page_size: usize,
         previous_charge_station_id: &str,
     ) -> StoreResult<Vec<ChargeStationTriggerMessage>> {
-        argument("previous_charge_station_id", previous_charge_station_id)?;
         let rows = sqlx::query_as!(
             TriggerRow,
             r#"SELECT charge_station_id, trigger_message, trigger_status, send_after
@@ -436,7 +329,7 @@ impl ChargeStationTriggerMessageStore for PgStore {
         )
         .fetch_all(&self.pool)
         .await
-        .map_err(|err| map("list_charge_station_trigger_messages", err))?;
+        .map_err(map)?;
         rows.into_iter().map(rows::trigger).collect()
     }
 }

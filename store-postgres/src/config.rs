@@ -64,7 +64,7 @@ impl Default for PgStoreConfig {
     }
 }
 
-fn invalid(field: &str, reason: impl Into<String>) -> StoreError {
+fn invalid(field: &str, reason: impl std::fmt::Display) -> StoreError {
     StoreError::invalid_argument(format!("postgres config {field}"), reason)
 }
 

@@ -1,7 +1,8 @@
-//! The one place that maps database errors to `StoreError` kinds (R11).
+//! The one place that builds `StoreError`s: database errors mapped to kinds (R11), and rows
+//! that cannot be read back. The core's layer adds the operation and key.
 
 use sqlx::error::ErrorKind as DbErrorKind;
-use store_core::StoreError;
+use store_core::{ErrorKind, StoreError};
 
 /// SQLSTATE classes and codes, as PostgreSQL documents them (Appendix A).
 const SERIALIZATION_FAILURE: &str = "40001";
@@ -14,51 +15,56 @@ const CRASH_SHUTDOWN: &str = "57P02";
 const CANNOT_CONNECT_NOW: &str = "57P03";
 const TOO_MANY_CONNECTIONS: &str = "53300";
 
-/// Maps a sqlx error from `operation` (e.g. `"update_transaction(cs001, tx1)"`). sqlx's own
-/// messages never include the connection password.
-pub(crate) fn map(operation: impl Into<String>, err: sqlx::Error) -> StoreError {
-    let operation = operation.into();
-    match classify(&err) {
-        Class::Unavailable => StoreError::Unavailable { operation, source: Box::new(err) },
-        Class::Conflict => StoreError::Conflict { operation, source: Box::new(err) },
-        Class::InvalidArgument => StoreError::InvalidArgument { field: operation, reason: err.to_string() },
-        Class::Backend => StoreError::Backend { operation, source: Box::new(err) },
+/// Maps a sqlx error. sqlx's own messages never include the connection password.
+pub(crate) fn map(err: sqlx::Error) -> StoreError {
+    StoreError::from_source(classify(&err), err)
+}
+
+/// A failed migration run.
+pub(crate) fn migration(err: sqlx::migrate::MigrateError) -> StoreError {
+    StoreError::from_source(ErrorKind::Backend, err)
+}
+
+/// A stored value this code cannot read back: the schema and the code disagree.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum Unreadable {
+    #[error("stored {column} {value:?} is not a known value")]
+    UnknownValue { column: &'static str, value: String },
+    #[error("meter value arrays of {charge_station_id:?}/{transaction_id:?} have different lengths")]
+    RaggedMeterValue { charge_station_id: String, transaction_id: String },
+}
+
+impl From<Unreadable> for StoreError {
+    fn from(err: Unreadable) -> Self {
+        StoreError::from_source(ErrorKind::Backend, err)
     }
 }
 
-#[derive(Debug, PartialEq, Eq)]
-enum Class {
-    Unavailable,
-    Conflict,
-    InvalidArgument,
-    Backend,
-}
-
-fn classify(err: &sqlx::Error) -> Class {
+fn classify(err: &sqlx::Error) -> ErrorKind {
     match err {
         sqlx::Error::Io(_)
         | sqlx::Error::Tls(_)
         | sqlx::Error::PoolTimedOut
         | sqlx::Error::PoolClosed
-        | sqlx::Error::WorkerCrashed => Class::Unavailable,
+        | sqlx::Error::WorkerCrashed => ErrorKind::Unavailable,
         sqlx::Error::Database(db) => {
             let code = db.code().unwrap_or_default();
             if code == SERIALIZATION_FAILURE || code == DEADLOCK_DETECTED {
-                Class::Conflict
+                ErrorKind::Conflict
             } else if code.starts_with(CONNECTION_EXCEPTION_CLASS)
                 || [ADMIN_SHUTDOWN, CRASH_SHUTDOWN, CANNOT_CONNECT_NOW, TOO_MANY_CONNECTIONS].contains(&code.as_ref())
             {
-                Class::Unavailable
+                ErrorKind::Unavailable
             } else if code.starts_with(DATA_EXCEPTION_CLASS)
                 || code == PROGRAM_LIMIT_EXCEEDED
                 || matches!(db.kind(), DbErrorKind::CheckViolation | DbErrorKind::NotNullViolation)
             {
-                Class::InvalidArgument
+                ErrorKind::InvalidArgument
             } else {
-                Class::Backend
+                ErrorKind::Backend
             }
         }
-        _ => Class::Backend,
+        _ => ErrorKind::Backend,
     }
 }
 
@@ -68,16 +74,16 @@ mod tests {
 
     #[test]
     fn pool_and_io_failures_are_unavailable() {
-        assert_eq!(classify(&sqlx::Error::PoolTimedOut), Class::Unavailable);
-        assert_eq!(classify(&sqlx::Error::PoolClosed), Class::Unavailable);
+        assert_eq!(classify(&sqlx::Error::PoolTimedOut), ErrorKind::Unavailable);
+        assert_eq!(classify(&sqlx::Error::PoolClosed), ErrorKind::Unavailable);
         let io = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset");
-        assert_eq!(classify(&sqlx::Error::Io(io)), Class::Unavailable);
-        assert!(map("lookup_token", sqlx::Error::PoolTimedOut).is_retryable());
+        assert_eq!(classify(&sqlx::Error::Io(io)), ErrorKind::Unavailable);
+        assert!(map(sqlx::Error::PoolTimedOut).is_retryable());
     }
 
     #[test]
     fn decoding_problems_are_backend_errors() {
-        assert_eq!(classify(&sqlx::Error::RowNotFound), Class::Backend);
-        assert!(!map("lookup_token", sqlx::Error::RowNotFound).is_retryable());
+        assert_eq!(classify(&sqlx::Error::RowNotFound), ErrorKind::Backend);
+        assert!(!map(sqlx::Error::RowNotFound).is_retryable());
     }
 }

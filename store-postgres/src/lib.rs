@@ -1,6 +1,7 @@
 //! The PostgreSQL backend: one SQL statement per store call (never read-modify-write in Rust),
 //! so several managers can share one database. Queries are checked at compile time against
-//! the migrations; the offline data in `.sqlx/` lets builds run without a database.
+//! the migrations; the offline data in `.sqlx/` lets builds run without a database. It only
+//! stores: the core's [`Store`] validates, traces and measures around it.
 
 mod certificate;
 mod charge_station;
@@ -9,6 +10,8 @@ mod error;
 mod location;
 mod ocpi;
 mod rows;
+#[cfg(feature = "test-support")]
+pub mod test_support;
 mod token;
 mod transaction;
 
@@ -16,37 +19,52 @@ use std::sync::Arc;
 
 use sqlx::PgPool;
 use sqlx::migrate::Migrator;
-use store_core::{Clock, StoreError, StoreResult};
+use store_core::{Clock, Storage, Store, StoreResult};
 
 pub use config::{PgStoreConfig, redact_url};
 
 /// The embedded, reversible migrations (also usable by `sqlx migrate run`).
 pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
+/// The PostgreSQL storage: a pool and the statements; [`PgStorage::into_store`] puts it
+/// behind the core's layers.
 #[derive(Debug, Clone)]
-pub struct PgStore {
+pub struct PgStorage {
     pool: PgPool,
-    clock: Arc<dyn Clock>,
 }
 
-impl PgStore {
+/// The PostgreSQL engine: [`PgStorage`] behind the core's layers.
+pub type PgStore = Store<PgStorage>;
+
+impl Storage for PgStorage {
+    fn backend_name(&self) -> &'static str {
+        "postgres"
+    }
+}
+
+impl PgStorage {
     /// Connects a pool as `config` says. Connections are opened lazily, so this fails only on
     /// a bad configuration; `health()` tells whether the database answers.
-    pub fn connect_lazy(config: &PgStoreConfig, clock: Arc<dyn Clock>) -> StoreResult<Self> {
+    pub fn connect_lazy(config: &PgStoreConfig) -> StoreResult<Self> {
         let pool = config.pool_options()?.connect_lazy_with(config.connect_options()?);
-        Ok(PgStore { pool, clock })
+        Ok(PgStorage { pool })
     }
 
     /// Connects and checks that the database answers.
-    pub async fn connect(config: &PgStoreConfig, clock: Arc<dyn Clock>) -> StoreResult<Self> {
-        let store = Self::connect_lazy(config, clock)?;
-        store.health().await?;
-        Ok(store)
+    pub async fn connect(config: &PgStoreConfig) -> StoreResult<Self> {
+        let storage = Self::connect_lazy(config)?;
+        storage.health().await?;
+        Ok(storage)
     }
 
-    /// A store over an existing pool.
-    pub fn from_pool(pool: PgPool, clock: Arc<dyn Clock>) -> Self {
-        PgStore { pool, clock }
+    /// Storage over an existing pool.
+    pub fn from_pool(pool: PgPool) -> Self {
+        PgStorage { pool }
+    }
+
+    /// The engine over this storage, whose generated timestamps come from `clock`.
+    pub fn into_store(self, clock: Arc<dyn Clock>) -> PgStore {
+        Store::new(self, clock)
     }
 
     pub fn pool(&self) -> &PgPool {
@@ -55,15 +73,12 @@ impl PgStore {
 
     /// Applies every pending migration, under sqlx's advisory lock (safe with several replicas).
     pub async fn migrate(&self) -> StoreResult<()> {
-        MIGRATOR
-            .run(&self.pool)
-            .await
-            .map_err(|err| StoreError::Backend { operation: "migrate".into(), source: Box::new(err) })
+        MIGRATOR.run(&self.pool).await.map_err(error::migration)
     }
 
     /// One cheap round trip.
     pub async fn health(&self) -> StoreResult<()> {
-        sqlx::query!("SELECT 1 AS one").fetch_one(&self.pool).await.map_err(|err| error::map("health", err))?;
+        sqlx::query!("SELECT 1 AS one").fetch_one(&self.pool).await.map_err(error::map)?;
         Ok(())
     }
 

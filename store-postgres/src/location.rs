@@ -1,24 +1,15 @@
 use async_trait::async_trait;
-use chrono::SubsecRound;
+use chrono::{DateTime, Utc};
 use sqlx::types::Json;
-use store_core::validate::argument;
 use store_core::*;
 
 use crate::error::map;
 use crate::rows::{self, LocationRow};
-use crate::{PgStore, sql_count};
+use crate::{PgStorage, sql_count};
 
 #[async_trait]
-impl LocationStore for PgStore {
-    #[tracing::instrument(
-        level = "debug",
-        name = "store",
-        skip_all,
-        fields(backend = "postgres", operation = "set_location")
-    )]
-    async fn set_location(&self, location: &Location) -> StoreResult<()> {
-        argument("location", location)?;
-        let last_updated = self.clock.now().trunc_subsecs(0);
+impl LocationStorage for PgStorage {
+    async fn set_location(&self, location: &Location, last_updated: DateTime<Utc>) -> StoreResult<()> {
         sqlx::query!(
             r#"INSERT INTO location (id, address, city, latitude, longitude, country, evses, last_updated, name,
                                      parking_type, postal_code)
@@ -42,18 +33,11 @@ impl LocationStore for PgStore {
         )
         .execute(&self.pool)
         .await
-        .map_err(|err| map(format!("set_location({})", location.id), err))?;
+        .map_err(map)?;
         Ok(())
     }
 
-    #[tracing::instrument(
-        level = "debug",
-        name = "store",
-        skip_all,
-        fields(backend = "postgres", operation = "lookup_location")
-    )]
     async fn lookup_location(&self, location_id: &str) -> StoreResult<Option<Location>> {
-        argument("location_id", location_id)?;
         let row = sqlx::query_as!(
             LocationRow,
             r#"SELECT id, address, city, latitude, longitude, country, evses AS "evses: Json<Vec<Evse>>",
@@ -63,16 +47,10 @@ impl LocationStore for PgStore {
         )
         .fetch_optional(&self.pool)
         .await
-        .map_err(|err| map(format!("lookup_location({location_id})"), err))?;
+        .map_err(map)?;
         Ok(row.map(rows::location))
     }
 
-    #[tracing::instrument(
-        level = "debug",
-        name = "store",
-        skip_all,
-        fields(backend = "postgres", operation = "list_locations")
-    )]
     async fn list_locations(&self, offset: usize, limit: usize) -> StoreResult<Vec<Location>> {
         let rows = sqlx::query_as!(
             LocationRow,
@@ -84,7 +62,7 @@ impl LocationStore for PgStore {
         )
         .fetch_all(&self.pool)
         .await
-        .map_err(|err| map("list_locations", err))?;
+        .map_err(map)?;
         Ok(rows.into_iter().map(rows::location).collect())
     }
 }

@@ -5,26 +5,15 @@ use sqlx::types::Json;
 use store_core::time::format_last_updated;
 use store_core::*;
 
-/// A stored value this code cannot read back: the schema and the code disagree.
-#[derive(Debug, thiserror::Error)]
-#[error("stored {column} {value:?} is not a known value")]
-pub(crate) struct UnknownStoredValue {
-    column: &'static str,
-    value: String,
-}
+use crate::error::Unreadable;
 
 pub(crate) fn parse<T>(column: &'static str, value: &str, parse: fn(&str) -> Option<T>) -> StoreResult<T> {
-    parse(value).ok_or_else(|| StoreError::Backend {
-        operation: format!("reading {column}"),
-        source: Box::new(UnknownStoredValue { column, value: value.to_owned() }),
-    })
+    parse(value).ok_or_else(|| Unreadable::UnknownValue { column, value: value.to_owned() }.into())
 }
 
 pub(crate) fn security_profile(value: i16) -> StoreResult<SecurityProfile> {
-    SecurityProfile::from_i16(value).ok_or_else(|| StoreError::Backend {
-        operation: "reading security_profile".into(),
-        source: Box::new(UnknownStoredValue { column: "security_profile", value: value.to_string() }),
-    })
+    SecurityProfile::from_i16(value)
+        .ok_or_else(|| Unreadable::UnknownValue { column: "security_profile", value: value.to_string() }.into())
 }
 
 /// Groups rows of a parent LEFT JOIN children query, already ordered by parent key, into
@@ -191,13 +180,6 @@ pub(crate) struct TransactionRow {
     pub sampled_values: Option<Vec<f64>>,
 }
 
-#[derive(Debug, thiserror::Error)]
-#[error("meter value arrays of {charge_station_id}/{transaction_id} have different lengths")]
-struct RaggedMeterValue {
-    charge_station_id: String,
-    transaction_id: String,
-}
-
 fn meter_value(row: &TransactionRow) -> StoreResult<Option<MeterValue>> {
     let (
         Some(recorded_at),
@@ -226,13 +208,11 @@ fn meter_value(row: &TransactionRow) -> StoreResult<Option<MeterValue>> {
         .iter()
         .any(|len| *len != count)
     {
-        return Err(StoreError::Backend {
-            operation: "reading meter_value".into(),
-            source: Box::new(RaggedMeterValue {
-                charge_station_id: row.charge_station_id.clone(),
-                transaction_id: row.transaction_id.clone(),
-            }),
-        });
+        return Err(Unreadable::RaggedMeterValue {
+            charge_station_id: row.charge_station_id.clone(),
+            transaction_id: row.transaction_id.clone(),
+        }
+        .into());
     }
     let sampled_values = (0..count)
         .map(|i| SampledValue {

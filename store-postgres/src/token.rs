@@ -1,24 +1,14 @@
 use async_trait::async_trait;
-use chrono::SubsecRound;
-use store_core::validate::argument;
+use chrono::{DateTime, Utc};
 use store_core::*;
 
 use crate::error::map;
 use crate::rows::{self, TokenRow};
-use crate::{PgStore, sql_count};
+use crate::{PgStorage, sql_count};
 
 #[async_trait]
-impl TokenStore for PgStore {
-    #[tracing::instrument(
-        level = "debug",
-        name = "store",
-        skip_all,
-        fields(backend = "postgres", operation = "set_token")
-    )]
-    async fn set_token(&self, token: &Token) -> StoreResult<()> {
-        argument("token", token)?;
-        // R4: the write time from the injected clock, whole seconds; the caller's is ignored.
-        let last_updated = self.clock.now().trunc_subsecs(0);
+impl TokenStorage for PgStorage {
+    async fn set_token(&self, token: &Token, last_updated: DateTime<Utc>) -> StoreResult<()> {
         sqlx::query!(
             r#"INSERT INTO token (uid, country_code, party_id, token_type, contract_id, visual_number, issuer,
                                   group_id, valid, language_code, cache_mode, last_updated)
@@ -44,18 +34,11 @@ impl TokenStore for PgStore {
         )
         .execute(&self.pool)
         .await
-        .map_err(|err| map(format!("set_token({})", token.uid), err))?;
+        .map_err(map)?;
         Ok(())
     }
 
-    #[tracing::instrument(
-        level = "debug",
-        name = "store",
-        skip_all,
-        fields(backend = "postgres", operation = "lookup_token")
-    )]
     async fn lookup_token(&self, token_uid: &str) -> StoreResult<Option<Token>> {
-        argument("token_uid", token_uid)?;
         let row = sqlx::query_as!(
             TokenRow,
             r#"SELECT uid, country_code, party_id, token_type, contract_id, visual_number, issuer, group_id, valid,
@@ -65,16 +48,10 @@ impl TokenStore for PgStore {
         )
         .fetch_optional(&self.pool)
         .await
-        .map_err(|err| map(format!("lookup_token({token_uid})"), err))?;
+        .map_err(map)?;
         row.map(rows::token).transpose()
     }
 
-    #[tracing::instrument(
-        level = "debug",
-        name = "store",
-        skip_all,
-        fields(backend = "postgres", operation = "list_tokens")
-    )]
     async fn list_tokens(&self, offset: usize, limit: usize) -> StoreResult<Vec<Token>> {
         let rows = sqlx::query_as!(
             TokenRow,
@@ -86,7 +63,7 @@ impl TokenStore for PgStore {
         )
         .fetch_all(&self.pool)
         .await
-        .map_err(|err| map("list_tokens", err))?;
+        .map_err(map)?;
         rows.into_iter().map(rows::token).collect()
     }
 }

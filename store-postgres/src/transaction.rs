@@ -3,17 +3,15 @@
 //! locked row, so concurrent writers on several managers never lose a value or an increment.
 
 use async_trait::async_trait;
-use store_core::validate;
 use store_core::*;
 
-use crate::PgStore;
+use crate::PgStorage;
 use crate::error::map;
 use crate::rows::{self, MeterValueColumns, TransactionRow};
 
 /// One row of STORE_CONTRACT.md §2.7: the record a write creates when the transaction is
 /// absent, and which of its fields replace an existing record's.
 struct Write<'a> {
-    operation: &'static str,
     id_token: &'a str,
     token_type: &'a str,
     start_seq_no: i64,
@@ -27,7 +25,7 @@ struct Write<'a> {
     replaces_end: bool,
 }
 
-impl PgStore {
+impl PgStorage {
     async fn write_transaction(
         &self,
         charge_station_id: &str,
@@ -35,7 +33,6 @@ impl PgStore {
         meter_values: &[MeterValue],
         write: Write<'_>,
     ) -> StoreResult<()> {
-        validate::transaction_write(charge_station_id, transaction_id, write.id_token, write.token_type, meter_values)?;
         let columns = MeterValueColumns::new(meter_values);
         sqlx::query!(
             r#"WITH upserted AS (
@@ -95,19 +92,13 @@ impl PgStore {
         )
         .execute(&self.pool)
         .await
-        .map_err(|err| map(format!("{}({charge_station_id}, {transaction_id})", write.operation), err))?;
+        .map_err(map)?;
         Ok(())
     }
 }
 
 #[async_trait]
-impl TransactionStore for PgStore {
-    #[tracing::instrument(
-        level = "debug",
-        name = "store",
-        skip_all,
-        fields(backend = "postgres", operation = "transactions")
-    )]
+impl TransactionStorage for PgStorage {
     async fn transactions(&self) -> StoreResult<Vec<Transaction>> {
         let rows = sqlx::query_as!(
             TransactionRow,
@@ -123,22 +114,15 @@ impl TransactionStore for PgStore {
         )
         .fetch_all(&self.pool)
         .await
-        .map_err(|err| map("transactions", err))?;
+        .map_err(map)?;
         rows::transactions(rows)
     }
 
-    #[tracing::instrument(
-        level = "debug",
-        name = "store",
-        skip_all,
-        fields(backend = "postgres", operation = "find_transaction")
-    )]
     async fn find_transaction(
         &self,
         charge_station_id: &str,
         transaction_id: &str,
     ) -> StoreResult<Option<Transaction>> {
-        validate::transaction_read(charge_station_id, transaction_id)?;
         let rows = sqlx::query_as!(
             TransactionRow,
             r#"SELECT t.charge_station_id, t.transaction_id, t.id_token, t.token_type, t.start_seq_no, t.ended_seq_no,
@@ -156,16 +140,10 @@ impl TransactionStore for PgStore {
         )
         .fetch_all(&self.pool)
         .await
-        .map_err(|err| map(format!("find_transaction({charge_station_id}, {transaction_id})"), err))?;
+        .map_err(map)?;
         Ok(rows::transactions(rows)?.into_iter().next())
     }
 
-    #[tracing::instrument(
-        level = "debug",
-        name = "store",
-        skip_all,
-        fields(backend = "postgres", operation = "create_transaction")
-    )]
     async fn create_transaction(
         &self,
         charge_station_id: &str,
@@ -177,7 +155,6 @@ impl TransactionStore for PgStore {
         offline: bool,
     ) -> StoreResult<()> {
         let write = Write {
-            operation: "create_transaction",
             id_token,
             token_type,
             start_seq_no: seq_no,
@@ -190,12 +167,6 @@ impl TransactionStore for PgStore {
         self.write_transaction(charge_station_id, transaction_id, meter_values, write).await
     }
 
-    #[tracing::instrument(
-        level = "debug",
-        name = "store",
-        skip_all,
-        fields(backend = "postgres", operation = "update_transaction")
-    )]
     async fn update_transaction(
         &self,
         charge_station_id: &str,
@@ -203,7 +174,6 @@ impl TransactionStore for PgStore {
         meter_values: &[MeterValue],
     ) -> StoreResult<()> {
         let write = Write {
-            operation: "update_transaction",
             id_token: "",
             token_type: "",
             start_seq_no: 0,
@@ -216,12 +186,6 @@ impl TransactionStore for PgStore {
         self.write_transaction(charge_station_id, transaction_id, meter_values, write).await
     }
 
-    #[tracing::instrument(
-        level = "debug",
-        name = "store",
-        skip_all,
-        fields(backend = "postgres", operation = "end_transaction")
-    )]
     async fn end_transaction(
         &self,
         charge_station_id: &str,
@@ -232,7 +196,6 @@ impl TransactionStore for PgStore {
         seq_no: i64,
     ) -> StoreResult<()> {
         let write = Write {
-            operation: "end_transaction",
             id_token,
             token_type,
             start_seq_no: 0,

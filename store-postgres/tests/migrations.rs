@@ -3,7 +3,7 @@
 
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{AssertSqlSafe, PgPool};
-use store_conformance::postgres::{database_url, unique_schema};
+use store_postgres::test_support::{database_url, unique_schema};
 use store_postgres::{MIGRATOR, PgStoreConfig};
 
 async fn objects_in_public_schema(pool: &PgPool) -> Vec<String> {

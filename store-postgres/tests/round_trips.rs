@@ -10,10 +10,10 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use sqlx::postgres::PgConnectOptions;
 use store_conformance::fixtures::*;
-use store_conformance::postgres::ScratchSchema;
 use store_core::ChargeStationSettingStatus::Pending;
 use store_core::*;
-use store_postgres::PgStore;
+use store_postgres::PgStorage;
+use store_postgres::test_support::ScratchSchema;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -70,14 +70,14 @@ async fn counting_proxy(upstream: (String, u16)) -> (u16, Arc<Flights>) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_store_call_is_one_round_trip() {
     let schema = ScratchSchema::create("round_trips").await.unwrap_or_else(|err| panic!("{err}"));
-    schema.store(Arc::new(SystemClock), 1).await.expect("migrate").close().await;
+    schema.store(Arc::new(SystemClock), 1).await.expect("migrate").storage().close().await;
 
     let config = schema.config(1);
     let direct: PgConnectOptions = config.connect_options().expect("options");
     let (port, flights) = counting_proxy((direct.get_host().to_owned(), direct.get_port())).await;
     let proxied = direct.host("127.0.0.1").port(port).options([("search_path", schema.name.as_str())]);
     let pool = config.pool_options().expect("pool options").connect_with(proxied).await.expect("connect via proxy");
-    let store = PgStore::from_pool(pool, Arc::new(TestClock::new(instant(0))));
+    let store = PgStorage::from_pool(pool).into_store(Arc::new(TestClock::new(instant(0))));
 
     let many_values: Vec<MeterValue> = (0..50).map(|n| meter_value("t", &[n as f64, 1.0, 2.0, 3.0, 4.0])).collect();
     let merge = settings(&[("a", setting("1", Pending, None)), ("b", setting("2", Pending, Some(instant(1))))]);
@@ -88,7 +88,7 @@ async fn each_store_call_is_one_round_trip() {
 
     // Counts the flights of `work`, including the pool's release ping, once the connection is
     // back in the pool.
-    let pool = store.pool().clone();
+    let pool = store.storage().pool().clone();
     let settled = || async {
         while pool.num_idle() < 1 {
             tokio::time::sleep(std::time::Duration::from_millis(1)).await;
@@ -138,9 +138,9 @@ async fn each_store_call_is_one_round_trip() {
     measure!("lookup_certificate", store.lookup_certificate(CERT1_KEY));
     measure!("set_location", store.set_location(&location("loc", Some(vec![evse("1", vec![connector("1")])]))));
     measure!("lookup_location", store.lookup_location("loc"));
-    measure!("health", store.health());
+    measure!("health", store.storage().health());
 
-    store.close().await;
+    store.storage().close().await;
     schema.drop_now().await;
     for (operation, round_trips) in &report {
         println!("{operation}: {round_trips} round trip(s)");

@@ -3,11 +3,11 @@
 
 use std::sync::Arc;
 
-use store_conformance::postgres::ScratchSchema;
 use store_conformance::scenarios::concurrency::{
     CALLS_PER_TASK, check_meter_values_in_call_order, hammer_one_transaction, merge_settings_concurrently,
 };
 use store_core::{Engine, SystemClock};
+use store_postgres::test_support::ScratchSchema;
 
 const TASKS_PER_POOL: usize = 8;
 
@@ -16,7 +16,7 @@ async fn two_pools_lose_no_meter_value_no_increment_and_no_setting() {
     let schema = ScratchSchema::create("two_replicas").await.unwrap_or_else(|err| panic!("{err}"));
     let first = schema.store(Arc::new(SystemClock), 8).await.expect("first replica");
     let second = schema.store(Arc::new(SystemClock), 8).await.expect("second replica");
-    assert!(!std::ptr::eq(first.pool(), second.pool()));
+    assert!(!std::ptr::eq(first.storage().pool(), second.storage().pool()));
     let replicas: [Arc<dyn Engine>; 2] = [Arc::new(first.clone()), Arc::new(second.clone())];
 
     let outcome = async {
@@ -34,8 +34,8 @@ async fn two_pools_lose_no_meter_value_no_increment_and_no_setting() {
         Ok::<(), String>(())
     }
     .await;
-    first.close().await;
-    second.close().await;
+    first.storage().close().await;
+    second.storage().close().await;
     schema.drop_now().await;
     outcome.unwrap_or_else(|err| panic!("{err}"));
 }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::backend::{Backend, BackendChoice};
 use crate::command::{Result, cargo, exec, workspace_root};
 use crate::database::{self, Scratch};
 
@@ -13,9 +14,8 @@ const SCHEMATHESIS: &str = "schemathesis==4.32.5";
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// memory, postgres (needs DATABASE_URL) or all.
-    #[arg(long, default_value = "all")]
-    backend: String,
+    #[arg(long, value_enum, default_value = "all")]
+    backend: BackendChoice,
     /// Test cases per operation.
     #[arg(long, default_value_t = 30)]
     examples: u32,
@@ -23,7 +23,7 @@ pub struct Args {
 
 impl Args {
     pub fn all() -> Self {
-        Args { backend: "all".to_owned(), examples: 30 }
+        Args { backend: BackendChoice::All, examples: 30 }
     }
 }
 
@@ -103,6 +103,8 @@ fn check(root: &Path, schemathesis: &Path, binary: &Path, name: &str, config: &s
                 "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
             ])
             .args(["--max-examples", &examples.to_string(), "--seed", "20261129"])
+            // schemathesis keeps its state (.schemathesis/) in its working directory.
+            .current_dir(root.join("target/api-check"))
             .env("NO_COLOR", "1"),
     );
     let stopped = service.stop();
@@ -117,16 +119,12 @@ pub fn run(args: Args) -> Result {
     let schemathesis = schemathesis(&root)?;
     exec(&mut cargo(["build", "--quiet", "-p", "manager", "--bin", "maeve-manager"]))?;
     let binary = root.join("target/debug/maeve-manager");
-    let memory = args.backend == "memory" || args.backend == "all";
-    let postgres = args.backend == "postgres" || args.backend == "all";
-    if !memory && !postgres {
-        return Err(format!("--backend {:?}: expected memory, postgres or all", args.backend));
-    }
-    if memory {
+    let backends = args.backend.backends();
+    if backends.contains(&Backend::Memory) {
         let config = "[api]\naddr = \"127.0.0.1:PORT\"\n[storage]\ntype = \"in_memory\"\n";
         check(&root, &schemathesis, &binary, "memory", config, args.examples)?;
     }
-    if postgres {
+    if backends.contains(&Backend::Postgres) {
         let server = database::url(None)?;
         let runtime =
             tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|err| err.to_string())?;

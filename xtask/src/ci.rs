@@ -1,19 +1,22 @@
 //! `cargo xtask ci`: what CI runs, in the order that fails fastest.
 
+use crate::backend::BackendChoice;
 use crate::command::{Result, cargo, exec};
 use crate::conformance::run_suite;
-use crate::{api_check, bench, codegen};
+use crate::{api_check, bench, codegen, dependencies, layering};
 
 /// Needs DATABASE_URL (the PostgreSQL tests fail without it, saying how to get one).
 pub fn run() -> Result {
     exec(&mut cargo(["fmt", "--all", "--", "--check"]))?;
+    dependencies::check()?;
+    layering::check()?;
     exec(&mut cargo(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
     codegen::run(codegen::Args::check())?;
     exec(&mut cargo(["test", "--workspace"]))?;
     memory_only_manager_has_no_sqlx()?;
     exec(&mut cargo(["test", "-p", "manager", "--no-default-features", "--features", "memory", "--lib"]))?;
     api_check::run(api_check::Args::all())?;
-    run_suite("all", None)?;
+    run_suite(BackendChoice::All, None)?;
     // A smoke test of the benchmarks and the report; no assertion on speed.
     bench::run(bench::Args::quick())
 }

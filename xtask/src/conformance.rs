@@ -1,26 +1,45 @@
-//! `cargo xtask conformance`: the suite's own runner, which prints the summary lines.
+//! `cargo xtask conformance`: runs each chosen backend's `<backend>_conformance` example (the suite names
+//! no backend; each backend crate runs it on itself) and prints their summary lines together.
 
-use crate::command::{Result, cargo, exec};
+use std::process::Stdio;
+
+use crate::backend::BackendChoice;
+use crate::command::{Result, cargo};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// memory, postgres or all.
-    #[arg(long, default_value = "memory")]
-    backend: String,
+    #[arg(long, value_enum, default_value = "memory")]
+    backend: BackendChoice,
     /// Model cases per backend (overrides CONFORMANCE_CASES).
     #[arg(long)]
     cases: Option<u32>,
 }
 
-pub fn run_suite(backend: &str, cases: Option<u32>) -> Result {
-    let mut command = cargo(["run", "--quiet", "-p", "store-conformance", "--bin", "conformance", "--"]);
-    command.args(["--backend", backend]);
-    if let Some(cases) = cases {
-        command.args(["--cases", &cases.to_string()]);
+pub fn run_suite(choice: BackendChoice, cases: Option<u32>) -> Result {
+    let mut lines = Vec::new();
+    let mut failed = Vec::new();
+    for backend in choice.backends() {
+        let example = backend.conformance_example();
+        let mut command = cargo(["run", "--quiet", "-p", backend.crate_name(), "--example", &example, "--"]);
+        if let Some(cases) = cases {
+            command.args(["--cases", &cases.to_string()]);
+        }
+        let output = command
+            .stderr(Stdio::inherit())
+            .output()
+            .map_err(|err| format!("running the {} conformance example: {err}", backend.name()))?;
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        lines.extend(stdout.lines().map(str::to_owned));
+        if !output.status.success() {
+            failed.push(backend.name());
+        }
     }
-    exec(&mut command)
+    for line in &lines {
+        println!("{line}");
+    }
+    if failed.is_empty() { Ok(()) } else { Err(format!("conformance failed on {}", failed.join(", "))) }
 }
 
 pub fn run(args: &Args) -> Result {
-    run_suite(&args.backend, args.cases)
+    run_suite(args.backend, args.cases)
 }

@@ -1,6 +1,7 @@
 //! `cargo xtask`: the project's automation, one module per command (the cargo-xtask convention).
 
 mod api_check;
+mod backend;
 mod bench;
 mod ci;
 mod codegen;
@@ -8,6 +9,8 @@ mod command;
 mod conformance;
 mod database;
 mod db;
+mod dependencies;
+mod layering;
 mod migrate;
 
 use std::process::ExitCode;
@@ -25,6 +28,8 @@ struct Cli {
 enum Command {
     /// Everything CI checks: formatting, clippy with -D warnings, every test, the conformance summary.
     Ci,
+    /// Check the dependency direction between crates and that backend crates only store.
+    Structure,
     /// Run the conformance suite and print one summary line per backend.
     Conformance(conformance::Args),
     /// Regenerate store-postgres/.sqlx (the offline query data); --check fails when it is stale.
@@ -42,6 +47,7 @@ enum Command {
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Ci => ci::run(),
+        Command::Structure => dependencies::check().and_then(|()| layering::check()),
         Command::Conformance(args) => conformance::run(&args),
         Command::Codegen(args) => codegen::run(args),
         Command::Migrate(args) => migrate::run(args),

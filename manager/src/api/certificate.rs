@@ -15,17 +15,17 @@ pub struct CertificateBody {
 }
 
 pub async fn upload(State(state): State<AppState>, Body(body): Body<CertificateBody>) -> ApiResult<StatusCode> {
-    state.engine.set_certificate(&body.certificate).await?;
+    state.store.engine().set_certificate(&body.certificate).await?;
     Ok(StatusCode::CREATED)
 }
 
 pub async fn lookup(State(state): State<AppState>, Id(hash): Id<64>) -> ApiResult<Json<CertificateBody>> {
-    let certificate = state.engine.lookup_certificate(&hash).await?.ok_or_else(ApiError::not_found)?;
+    let certificate = state.store.engine().lookup_certificate(&hash).await?.ok_or_else(ApiError::not_found)?;
     Ok(Json(CertificateBody { certificate }))
 }
 
 /// Idempotent, as in MaEVe: deleting an unknown certificate is also 204.
 pub async fn delete(State(state): State<AppState>, Id(hash): Id<64>) -> ApiResult<StatusCode> {
-    state.engine.delete_certificate(&hash).await?;
+    state.store.engine().delete_certificate(&hash).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -42,12 +42,12 @@ pub async fn register(
         base64_sha256_password: password,
         invalid_username_allowed: body.invalid_username_allowed.unwrap_or(false),
     };
-    state.engine.set_charge_station_auth(&cs_id, &auth).await?;
+    state.store.engine().set_charge_station_auth(&cs_id, &auth).await?;
     Ok(StatusCode::CREATED)
 }
 
 pub async fn lookup_auth(State(state): State<AppState>, Id(cs_id): CsId) -> ApiResult<Json<ChargeStationAuthBody>> {
-    let auth = state.engine.lookup_charge_station_auth(&cs_id).await?.ok_or_else(ApiError::not_found)?;
+    let auth = state.store.engine().lookup_charge_station_auth(&cs_id).await?.ok_or_else(ApiError::not_found)?;
     Ok(Json(ChargeStationAuthBody {
         security_profile: auth.security_profile.as_i16().into(),
         base64_sha256_password: Some(auth.base64_sha256_password).filter(|password| !password.is_empty()),
@@ -67,7 +67,7 @@ pub async fn reconfigure(
         let setting = ChargeStationSetting { value, status: ChargeStationSettingStatus::Pending, send_after: None };
         settings.settings.insert(key, setting);
     }
-    state.engine.update_charge_station_settings(&cs_id, &settings).await?;
+    state.store.engine().update_charge_station_settings(&cs_id, &settings).await?;
     Ok(StatusCode::OK)
 }
 
@@ -108,7 +108,7 @@ pub async fn install_certificates(
         });
     }
     let certificates = ChargeStationInstallCertificates { charge_station_id: cs_id.clone(), certificates };
-    state.engine.update_charge_station_install_certificates(&cs_id, &certificates).await?;
+    state.store.engine().update_charge_station_install_certificates(&cs_id, &certificates).await?;
     Ok(StatusCode::OK)
 }
 
@@ -139,6 +139,6 @@ pub async fn trigger(
         trigger_status: TriggerStatus::Pending,
         send_after: None,
     };
-    state.engine.set_charge_station_trigger_message(&cs_id, &message).await?;
+    state.store.engine().set_charge_station_trigger_message(&cs_id, &message).await?;
     Ok(StatusCode::OK)
 }

@@ -38,7 +38,8 @@ impl From<StoreError> for ApiError {
         let status = match err.kind() {
             ErrorKind::InvalidArgument => StatusCode::BAD_REQUEST,
             ErrorKind::Unavailable | ErrorKind::Conflict => StatusCode::SERVICE_UNAVAILABLE,
-            ErrorKind::Backend => StatusCode::INTERNAL_SERVER_ERROR,
+            // Backend errors, and any kind a later store-core adds.
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
         };
         if status.is_server_error() {
             tracing::error!(error = %err, "store call failed");

@@ -151,6 +151,6 @@ pub async fn register(
         parking_type: body.parking_type.unwrap_or_default(),
         postal_code: body.postal_code.unwrap_or_default(),
     };
-    state.engine.set_location(&location).await?;
+    state.store.engine().set_location(&location).await?;
     Ok(StatusCode::CREATED)
 }

@@ -16,27 +16,27 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
-use store_core::{Clock, Engine, SystemClock};
+use store_core::{Clock, SystemClock};
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 pub use error::{ApiError, ApiResult};
 
-use crate::backend::Backend;
+use crate::store::ConfiguredStore;
 
 /// Largest request body accepted (a certificate chain or a location fits easily); larger → 413.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
 
 #[derive(Clone, Debug)]
 pub struct AppState {
-    pub backend: Backend,
-    pub engine: Arc<dyn Engine>,
+    pub store: ConfiguredStore,
+    /// The write time of nested `last_updated` fields the API fills in.
     pub clock: Arc<dyn Clock>,
 }
 
 impl AppState {
-    pub fn new(backend: Backend) -> Self {
-        AppState { engine: backend.engine(), backend, clock: Arc::new(SystemClock) }
+    pub fn new(store: ConfiguredStore) -> Self {
+        AppState { store, clock: Arc::new(SystemClock) }
     }
 }
 

@@ -14,8 +14,8 @@ const OPENAPI_JSON: &str = include_str!("../../openapi.json");
 
 /// 200 when the backend answers its health check, 503 otherwise.
 pub async fn health(State(state): State<AppState>) -> Response {
-    match state.backend.health().await {
-        Ok(()) => Json(json!({"status": "OK", "storage": state.backend.name()})).into_response(),
+    match state.store.health().await {
+        Ok(()) => Json(json!({"status": "OK", "storage": state.store.name()})).into_response(),
         Err(err) => ApiError::with_status(StatusCode::SERVICE_UNAVAILABLE, err.to_string()).into_response(),
     }
 }

@@ -39,6 +39,6 @@ pub async fn register_party(
              register the token without `url` and let the party start the credentials exchange",
         ));
     }
-    state.engine.set_registration_details(&body.token, &OcpiRegistration { status }).await?;
+    state.store.engine().set_registration_details(&body.token, &OcpiRegistration { status }).await?;
     Ok(StatusCode::CREATED)
 }

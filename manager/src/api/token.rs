@@ -83,12 +83,12 @@ pub async fn set(State(state): State<AppState>, Body(body): Body<TokenBody>) -> 
         cache_mode,
         last_updated: String::new(),
     };
-    state.engine.set_token(&token).await?;
+    state.store.engine().set_token(&token).await?;
     Ok(StatusCode::CREATED)
 }
 
 pub async fn lookup(State(state): State<AppState>, Id(uid): Id<36>) -> ApiResult<Json<TokenBody>> {
-    let token = state.engine.lookup_token(&uid).await?.ok_or_else(ApiError::not_found)?;
+    let token = state.store.engine().lookup_token(&uid).await?.ok_or_else(ApiError::not_found)?;
     Ok(Json(token.into()))
 }
 
@@ -108,6 +108,6 @@ pub async fn list(
     if !(1..=100).contains(&limit) {
         return Err(ApiError::bad_request(format!("limit {limit} is not between 1 and 100")));
     }
-    let tokens = state.engine.list_tokens(offset, limit as usize).await?;
+    let tokens = state.store.engine().list_tokens(offset, limit as usize).await?;
     Ok(Json(tokens.into_iter().map(TokenBody::from).collect()))
 }

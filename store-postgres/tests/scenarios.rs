@@ -1,3 +1,5 @@
 //! Every conformance scenario against PostgreSQL (DATABASE_URL), one test per scenario.
 
-store_conformance::conformance_tests!(store_conformance::postgres::PostgresBackend);
+mod common;
+
+store_conformance::conformance_tests!(common::postgres());

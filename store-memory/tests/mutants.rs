@@ -1,14 +1,15 @@
 //! The suite tests itself: every deliberately broken memory backend must be killed, both by a
 //! named scenario and by the model-based test.
 
+mod common;
+
 use std::sync::Arc;
 
-use store_conformance::MemoryBackend;
 use store_conformance::mutants::judge_mutants;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_mutant_is_killed_by_a_scenario_and_by_the_model() {
-    let verdicts = judge_mutants(Arc::new(MemoryBackend), 1_000).await;
+    let verdicts = judge_mutants(Arc::new(common::memory()), 1_000).await;
     let survivors: Vec<_> = verdicts
         .iter()
         .filter(|verdict| verdict.killed_by_scenario.is_none() || !verdict.killed_by_model)

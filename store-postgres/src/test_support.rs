@@ -1,17 +1,17 @@
-//! The PostgreSQL backend under test: every instance is a fresh schema in the database named
-//! by `DATABASE_URL`, migrated with the embedded migrations and dropped afterwards, so tests
-//! are isolated and can run in parallel.
+//! Test support (feature `test-support`): scratch schemas in the database named by
+//! `DATABASE_URL`, migrated with the embedded migrations and dropped afterwards, so tests are
+//! isolated and can run in parallel. Used by this crate's tests and by the manager's and the
+//! benchmarks'; it knows nothing of the conformance suite.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use async_trait::async_trait;
+use futures_core::future::BoxFuture;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{AssertSqlSafe, PgPool};
 use store_core::Clock;
-use store_postgres::{PgStore, PgStoreConfig, redact_url};
 
-use crate::backend::{Backend, Instance};
+use crate::{PgStorage, PgStore, PgStoreConfig, redact_url};
 
 /// What to tell someone whose PostgreSQL tests cannot find a database.
 pub const NO_DATABASE_HELP: &str = "DATABASE_URL is not set. The PostgreSQL tests need a server where this user may \
@@ -78,18 +78,9 @@ impl ScratchSchema {
 
     /// A migrated store on this schema.
     pub async fn store(&self, clock: Arc<dyn Clock>, max_connections: u32) -> Result<PgStore, String> {
-        let store = PgStore::from_pool(self.pool(&self.config(max_connections))?, clock);
-        store.migrate().await.map_err(|err| format!("migrating schema {}: {err}", self.name))?;
-        Ok(store)
-    }
-
-    /// Runs one statement as the administrator (outside the schema's search path).
-    pub async fn admin_query(&self, sql: &'static str) -> Result<(), String> {
-        sqlx::query(sql).execute(&self.admin).await.map(drop).map_err(|err| format!("{sql}: {err}"))
-    }
-
-    pub fn admin(&self) -> &PgPool {
-        &self.admin
+        let storage = PgStorage::from_pool(self.pool(&self.config(max_connections))?);
+        storage.migrate().await.map_err(|err| format!("migrating schema {}: {err}", self.name))?;
+        Ok(storage.into_store(clock))
     }
 
     pub async fn drop_now(self) {
@@ -101,32 +92,20 @@ impl ScratchSchema {
     }
 }
 
-/// Fresh migrated schemas in the `DATABASE_URL` database.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct PostgresBackend;
-
-#[async_trait]
-impl Backend for PostgresBackend {
-    fn name(&self) -> String {
-        "postgres".to_owned()
-    }
-
-    async fn instance(&self, clock: Arc<dyn Clock>) -> Result<Instance, String> {
-        let schema = ScratchSchema::create("conformance").await?;
-        let store = match schema.store(clock, 8).await {
-            Ok(store) => store,
-            Err(err) => {
-                schema.drop_now().await;
-                return Err(err);
-            }
-        };
-        let pool = store.pool().clone();
-        Ok(Instance::with_teardown(
-            Arc::new(store),
-            Box::pin(async move {
-                pool.close().await;
-                schema.drop_now().await;
-            }),
-        ))
-    }
+/// A migrated store on a fresh schema, and what removes both: the engine of one test.
+pub async fn scratch_store(prefix: &str, clock: Arc<dyn Clock>) -> Result<(PgStore, BoxFuture<'static, ()>), String> {
+    let schema = ScratchSchema::create(prefix).await?;
+    let store = match schema.store(clock, 8).await {
+        Ok(store) => store,
+        Err(err) => {
+            schema.drop_now().await;
+            return Err(err);
+        }
+    };
+    let pool = store.storage().pool().clone();
+    let teardown = Box::pin(async move {
+        pool.close().await;
+        schema.drop_now().await;
+    });
+    Ok((store, teardown))
 }

@@ -1,4 +1,4 @@
-//! The storage backend, chosen at start from those the cargo features compiled in.
+//! The store the configuration selected, from the backends the cargo features compiled in.
 
 use std::fmt;
 use std::sync::Arc;
@@ -7,23 +7,24 @@ use store_core::{Engine, StoreResult};
 
 use crate::config::{StorageConfig, StorageType};
 
+#[cfg(not(any(feature = "memory", feature = "postgres")))]
+compile_error!("maeve-manager needs at least one backend: enable the `memory` or `postgres` feature");
+
 #[derive(Clone)]
-pub enum Backend {
+pub enum ConfiguredStore {
     #[cfg(feature = "memory")]
     Memory(Arc<store_memory::MemoryStore>),
     #[cfg(feature = "postgres")]
-    Postgres(store_postgres::PgStore),
-    /// Any other engine (tests): always healthy, nothing to close.
-    Other(Arc<dyn Engine>),
+    Postgres(Arc<store_postgres::PgStore>),
 }
 
-impl fmt::Debug for Backend {
+impl fmt::Debug for ConfiguredStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
 }
 
-impl Backend {
+impl ConfiguredStore {
     /// Opens the configured backend, or explains which cargo feature it needs.
     pub async fn open(config: &StorageConfig) -> Result<Self, String> {
         match config.storage_type {
@@ -34,7 +35,7 @@ impl Backend {
 
     #[cfg(feature = "memory")]
     fn in_memory() -> Result<Self, String> {
-        Ok(Backend::Memory(Arc::new(store_memory::MemoryStore::default())))
+        Ok(ConfiguredStore::Memory(Arc::new(store_memory::memory_store(Arc::new(store_core::SystemClock)))))
     }
 
     #[cfg(not(feature = "memory"))]
@@ -45,16 +46,16 @@ impl Backend {
     #[cfg(feature = "postgres")]
     async fn postgres(config: &StorageConfig) -> Result<Self, String> {
         let settings = &config.postgres;
-        let store = store_postgres::PgStore::connect_lazy(&settings.store, Arc::new(store_core::SystemClock))
+        let storage = store_postgres::PgStorage::connect_lazy(&settings.store)
             .map_err(|err| format!("[storage.postgres]: {err}"))?;
         if settings.run_migrations {
-            store.migrate().await.map_err(|err| format!("running migrations: {err}"))?;
+            storage.migrate().await.map_err(|err| format!("running migrations: {err}"))?;
         }
-        if let Err(err) = store.health().await {
+        if let Err(err) = storage.health().await {
             // Start anyway: the database may come up later; /health reports it meanwhile.
             tracing::warn!(error = %err, "PostgreSQL is not answering yet");
         }
-        Ok(Backend::Postgres(store))
+        Ok(ConfiguredStore::Postgres(Arc::new(storage.into_store(Arc::new(store_core::SystemClock)))))
     }
 
     #[cfg(not(feature = "postgres"))]
@@ -62,23 +63,22 @@ impl Backend {
         Err("storage type \"postgres\" is not compiled in: build maeve-manager with `--features postgres`".to_owned())
     }
 
-    pub fn engine(&self) -> Arc<dyn Engine> {
+    pub fn engine(&self) -> &dyn Engine {
         match self {
             #[cfg(feature = "memory")]
-            Backend::Memory(store) => store.clone(),
+            ConfiguredStore::Memory(store) => store.as_ref(),
             #[cfg(feature = "postgres")]
-            Backend::Postgres(store) => Arc::new(store.clone()),
-            Backend::Other(engine) => engine.clone(),
+            ConfiguredStore::Postgres(store) => store.as_ref(),
         }
     }
 
+    /// The `[storage] type` that selected it.
     pub fn name(&self) -> &'static str {
         match self {
             #[cfg(feature = "memory")]
-            Backend::Memory(_) => "in_memory",
+            ConfiguredStore::Memory(_) => "in_memory",
             #[cfg(feature = "postgres")]
-            Backend::Postgres(_) => "postgres",
-            Backend::Other(_) => "other",
+            ConfiguredStore::Postgres(_) => "postgres",
         }
     }
 
@@ -86,15 +86,16 @@ impl Backend {
     pub async fn health(&self) -> StoreResult<()> {
         match self {
             #[cfg(feature = "postgres")]
-            Backend::Postgres(store) => store.health().await,
+            ConfiguredStore::Postgres(store) => store.storage().health().await,
+            #[allow(unreachable_patterns)]
             _ => Ok(()),
         }
     }
 
     pub async fn close(&self) {
         #[cfg(feature = "postgres")]
-        if let Backend::Postgres(store) = self {
-            store.close().await;
+        if let ConfiguredStore::Postgres(store) = self {
+            store.storage().close().await;
         }
     }
 }
@@ -106,11 +107,11 @@ mod tests {
     #[tokio::test]
     async fn in_memory_opens_and_is_healthy() {
         let config = StorageConfig::default();
-        let result = Backend::open(&config).await;
+        let result = ConfiguredStore::open(&config).await;
         if cfg!(feature = "memory") {
-            let backend = result.expect("in-memory backend");
-            assert_eq!(backend.name(), "in_memory");
-            assert!(backend.health().await.is_ok());
+            let store = result.expect("in-memory store");
+            assert_eq!(store.name(), "in_memory");
+            assert!(store.health().await.is_ok());
         } else {
             assert!(result.unwrap_err().contains("--features memory"));
         }
@@ -120,7 +121,7 @@ mod tests {
     #[tokio::test]
     async fn postgres_without_the_feature_fails_naming_it() {
         let config = StorageConfig { storage_type: StorageType::Postgres };
-        let err = Backend::open(&config).await.unwrap_err();
+        let err = ConfiguredStore::open(&config).await.unwrap_err();
         assert!(err.contains("\"postgres\" is not compiled in") && err.contains("--features postgres"), "{err}");
     }
 }

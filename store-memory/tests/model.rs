@@ -1,14 +1,16 @@
 //! The model-based property test and the differential test on the in-memory backend.
 
+mod common;
+
 use std::sync::Arc;
 
+use store_conformance::cases_from_env;
 use store_conformance::model::{RunOptions, run_differential, run_model};
-use store_conformance::{MemoryBackend, cases_from_env};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn memory_matches_the_reference_model() {
     let cases = cases_from_env(1_000);
-    match run_model(Arc::new(MemoryBackend), RunOptions::new(cases)).await {
+    match run_model(Arc::new(common::memory()), RunOptions::new(cases)).await {
         Ok(passed) => assert_eq!(passed, cases),
         Err(failure) => panic!("memory diverged from the model: {failure}"),
     }
@@ -18,7 +20,7 @@ async fn memory_matches_the_reference_model() {
 async fn memory_matches_memory_on_the_same_sequences() {
     let cases = cases_from_env(1_000) / 4;
     if let Err(failure) =
-        run_differential(Arc::new(MemoryBackend), Arc::new(MemoryBackend), RunOptions::new(cases)).await
+        run_differential(Arc::new(common::memory()), Arc::new(common::memory()), RunOptions::new(cases)).await
     {
         panic!("two memory engines diverged: {failure}");
     }

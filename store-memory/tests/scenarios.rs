@@ -1,3 +1,5 @@
 //! Every conformance scenario against the in-memory backend, one test per scenario.
 
-store_conformance::conformance_tests!(store_conformance::MemoryBackend);
+mod common;
+
+store_conformance::conformance_tests!(common::memory());

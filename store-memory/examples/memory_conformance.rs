@@ -1,0 +1,13 @@
+//! `cargo run -p store-memory --example memory_conformance [-- --cases N]`: the whole conformance
+//! suite on the in-memory backend, ending in its summary line (`cargo xtask conformance`).
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    store_conformance::summary::main(Arc::new(common::memory()), Arc::new(common::memory()), 1_000, 1_000).await
+}

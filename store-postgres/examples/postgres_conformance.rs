@@ -1,0 +1,13 @@
+//! `cargo run -p store-postgres --example postgres_conformance [-- --cases N]`: the whole conformance
+//! suite on PostgreSQL (DATABASE_URL), ending in its summary line (`cargo xtask conformance`).
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    store_conformance::summary::main(Arc::new(common::postgres()), Arc::new(common::memory()), 64, 16).await
+}
