@@ -13,7 +13,7 @@ pub mod model;
 pub mod operation;
 pub mod storage;
 pub mod store;
-mod string_enum;
+pub mod string_enum;
 pub mod time;
 pub mod validate;
 
@@ -25,3 +25,4 @@ pub use model::*;
 pub use operation::Operation;
 pub use storage::*;
 pub use store::*;
+pub use string_enum::StringEnum;

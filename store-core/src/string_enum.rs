@@ -1,5 +1,16 @@
 //! Enumerations with a fixed upstream value set, serialised as the exact upstream strings.
 
+/// An enumeration whose values are upstream strings: what callers (the manager's request
+/// checks) use to accept exactly the values the store knows, named as upstream names them.
+pub trait StringEnum: Copy + PartialEq + 'static {
+    /// Every value, in declaration order.
+    const ALL: &'static [Self];
+    /// The upstream string of this value.
+    fn as_str(self) -> &'static str;
+    /// The value whose upstream string is exactly `text`.
+    fn parse(text: &str) -> Option<Self>;
+}
+
 /// Declares an enum whose variants map one-to-one onto upstream strings, with `as_str`,
 /// `parse`, `ALL` and serde support that uses those strings.
 macro_rules! string_enum {
@@ -27,6 +38,18 @@ macro_rules! string_enum {
                     $($text => Some($name::$variant),)+
                     _ => None,
                 }
+            }
+        }
+
+        impl $crate::string_enum::StringEnum for $name {
+            const ALL: &'static [$name] = $name::ALL;
+
+            fn as_str(self) -> &'static str {
+                $name::as_str(self)
+            }
+
+            fn parse(text: &str) -> Option<Self> {
+                $name::parse(text)
             }
         }
 

@@ -85,6 +85,10 @@ struct InstallCertificateBody {
     status: Option<String>,
 }
 
+/// The certificate types the API spec accepts for installation on a station.
+const INSTALLABLE_TYPES: [CertificateType; 4] =
+    [CertificateType::V2g, CertificateType::Mo, CertificateType::Mf, CertificateType::Csms];
+
 pub async fn install_certificates(
     State(state): State<AppState>,
     Id(cs_id): CsId,
@@ -93,17 +97,19 @@ pub async fn install_certificates(
     let mut certificates = Vec::with_capacity(body.certificates.len());
     for (index, certificate) in body.certificates.into_iter().enumerate() {
         let field = |name: &str| format!("certificates[{index}].{name}");
-        let kind = validate::one_of(&field("type"), &certificate.certificate_type, &["V2G", "MO", "MF", "CSMS"])?;
-        let status = certificate.status.as_deref().unwrap_or("Pending");
-        let status = validate::one_of(&field("status"), status, &["Accepted", "Rejected", "Pending"])?;
+        let certificate_type =
+            validate::one_of_values(&field("type"), &certificate.certificate_type, &INSTALLABLE_TYPES)?;
+        let status = match &certificate.status {
+            Some(status) => validate::any_of(&field("status"), status)?,
+            None => CertificateInstallationStatus::Pending,
+        };
         let certificate_id = install_certificate_id(&certificate.certificate)
             .map_err(|err| ApiError::bad_request(format!("{}: {err}", field("certificate"))))?;
         certificates.push(ChargeStationInstallCertificate {
-            certificate_type: CertificateType::parse(kind).ok_or_else(|| ApiError::bad_request(field("type")))?,
+            certificate_type,
             certificate_id,
             certificate_data: certificate.certificate,
-            certificate_installation_status: CertificateInstallationStatus::parse(status)
-                .ok_or_else(|| ApiError::bad_request(field("status")))?,
+            certificate_installation_status: status,
             send_after: None,
         });
     }
@@ -117,12 +123,13 @@ pub struct TriggerBody {
     trigger: String,
 }
 
-const TRIGGERS: [&str; 5] = [
-    "BootNotification",
-    "StatusNotification",
-    "SignV2GCertificate",
-    "SignChargingStationCertificate",
-    "SignCombinedCertificate",
+/// The triggers the API spec lets a caller request (a subset of what a station can be sent).
+const TRIGGERS: [TriggerMessage; 5] = [
+    TriggerMessage::BootNotification,
+    TriggerMessage::StatusNotification,
+    TriggerMessage::SignV2gCertificate,
+    TriggerMessage::SignChargingStationCertificate,
+    TriggerMessage::SignCombinedCertificate,
 ];
 
 /// Replaces the station's trigger with a Pending one, to be sent as soon as possible.
@@ -131,8 +138,7 @@ pub async fn trigger(
     Id(cs_id): CsId,
     Body(body): Body<TriggerBody>,
 ) -> ApiResult<StatusCode> {
-    let name = validate::one_of("trigger", &body.trigger, &TRIGGERS)?;
-    let trigger_message = TriggerMessage::parse(name).ok_or_else(|| ApiError::bad_request("trigger"))?;
+    let trigger_message = validate::one_of_values("trigger", &body.trigger, &TRIGGERS)?;
     let message = ChargeStationTriggerMessage {
         charge_station_id: cs_id.clone(),
         trigger_message,

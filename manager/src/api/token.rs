@@ -4,14 +4,11 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use store_core::{CacheMode, Token};
+use store_core::{CacheMode, Token, TokenType};
 
 use super::error::{ApiError, ApiResult};
 use super::extract::{Body, Id, QueryParams};
 use super::{AppState, emaid, validate};
-
-const TOKEN_TYPES: [&str; 4] = ["AD_HOC_USER", "APP_USER", "OTHER", "RFID"];
-const CACHE_MODES: [&str; 4] = ["ALWAYS", "ALLOWED", "ALLOWED_OFFLINE", "NEVER"];
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -58,7 +55,7 @@ impl From<Token> for TokenBody {
 pub async fn set(State(state): State<AppState>, Body(body): Body<TokenBody>) -> ApiResult<StatusCode> {
     validate::length("countryCode", &body.country_code, 2, 2)?;
     validate::length("partyId", &body.party_id, 3, 3)?;
-    validate::one_of("type", &body.token_type, &TOKEN_TYPES)?;
+    validate::any_of::<TokenType>("type", &body.token_type)?;
     validate::max_length("uid", &body.uid, 36)?;
     if let Some(group_id) = &body.group_id {
         validate::max_length("groupId", group_id, 36)?;
@@ -66,8 +63,7 @@ pub async fn set(State(state): State<AppState>, Body(body): Body<TokenBody>) -> 
     if let Some(language_code) = &body.language_code {
         validate::length("languageCode", language_code, 2, 2)?;
     }
-    let cache_mode = validate::one_of("cacheMode", &body.cache_mode, &CACHE_MODES)?;
-    let cache_mode = CacheMode::parse(cache_mode).ok_or_else(|| ApiError::bad_request("cacheMode"))?;
+    let cache_mode = validate::any_of::<CacheMode>("cacheMode", &body.cache_mode)?;
     let contract_id = emaid::normalise(&body.contract_id).map_err(ApiError::bad_request)?;
     let token = Token {
         country_code: body.country_code,

@@ -12,6 +12,17 @@ string_enum! {
     }
 }
 
+string_enum! {
+    /// The kinds of token upstream issues. `Token::token_type` stays free text (R2: stored as
+    /// given); this is the set the manager's API accepts.
+    TokenType {
+        AdHocUser => "AD_HOC_USER",
+        AppUser => "APP_USER",
+        Other => "OTHER",
+        Rfid => "RFID",
+    }
+}
+
 /// An authorisation token, keyed by `uid` alone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Token {
