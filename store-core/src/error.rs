@@ -57,8 +57,13 @@ impl fmt::Display for ErrorKind {
 /// A failed store call: its kind, a message naming the field or cause, the underlying error,
 /// and (added by the core) the operation and key. It never contains a secret: passwords are
 /// redacted before an error is built and credential keys are never recorded.
+///
+/// One pointer wide, so results stay small on the path that succeeds.
 #[derive(Debug)]
-pub struct StoreError {
+pub struct StoreError(Box<Details>);
+
+#[derive(Debug)]
+struct Details {
     kind: ErrorKind,
     message: String,
     operation: Option<Operation>,
@@ -68,7 +73,7 @@ pub struct StoreError {
 
 impl StoreError {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        StoreError { kind, message: message.into(), operation: None, key: None, source: None }
+        StoreError(Box::new(Details { kind, message: message.into(), operation: None, key: None, source: None }))
     }
 
     /// The caller's `field` was rejected because of `reason`.
@@ -78,61 +83,62 @@ impl StoreError {
 
     /// A failure of kind `kind` caused by `source`, whose text becomes the message.
     pub fn from_source(kind: ErrorKind, source: impl Into<Source>) -> Self {
-        let source = source.into();
-        StoreError { source: Some(source), ..StoreError::new(kind, String::new()) }
+        StoreError::new(kind, String::new()).with_source(source)
     }
 
     pub fn with_source(mut self, source: impl Into<Source>) -> Self {
-        self.source = Some(source.into());
+        self.0.source = Some(source.into());
         self
     }
 
     /// Records the call this error came from; the first context given wins, so an error
     /// passed up through nested calls keeps the innermost operation.
     pub fn in_operation(mut self, operation: Operation, key: Option<String>) -> Self {
-        if self.operation.is_none() {
-            self.operation = Some(operation);
-            self.key = if operation.key_is_secret() { None } else { key };
+        let details = &mut self.0;
+        if details.operation.is_none() {
+            details.operation = Some(operation);
+            details.key = if operation.key_is_secret() { None } else { key };
         }
         self
     }
 
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.0.kind
     }
 
     pub fn operation(&self) -> Option<Operation> {
-        self.operation
+        self.0.operation
     }
 
     /// The key of the failed call, when it is not a credential.
     pub fn key(&self) -> Option<&str> {
-        self.key.as_deref()
+        self.0.key.as_deref()
     }
 
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
 
     pub fn is_retryable(&self) -> bool {
-        self.kind.is_retryable()
+        self.0.kind.is_retryable()
     }
 }
 
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.kind)?;
-        if let Some(operation) = self.operation {
+        let Details { kind, message, operation, key, source } = self.0.as_ref();
+        write!(f, "{kind}")?;
+        if let Some(operation) = operation {
             write!(f, " during {operation}")?;
-            if let Some(key) = &self.key {
+            if let Some(key) = key {
                 write!(f, "({key})")?;
             }
         }
         f.write_str(":")?;
-        if !self.message.is_empty() {
-            write!(f, " {}", self.message)?;
+        if !message.is_empty() {
+            write!(f, " {message}")?;
         }
-        if let Some(source) = &self.source {
+        if let Some(source) = source {
             write!(f, " {source}")?;
         }
         Ok(())
@@ -141,7 +147,7 @@ impl fmt::Display for StoreError {
 
 impl StdError for StoreError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.source.as_deref().map(|source| source as &(dyn StdError + 'static))
+        self.0.source.as_deref().map(|source| source as &(dyn StdError + 'static))
     }
 }
 

@@ -11,103 +11,114 @@
 //! - certificate keys are already computed from valid X.509 certificates (R9).
 //!
 //! A backend's errors need only a kind and a cause; the operation and key are added above it.
+//!
+//! The methods return `impl Future + Send` (implement them with `async fn`): `Store<S>` is
+//! generic over the storage, so these calls are static and allocate nothing; only the
+//! `Engine` above them, which callers hold as a trait object, boxes its futures.
 
-use async_trait::async_trait;
+use std::future::Future;
+
 use chrono::{DateTime, Utc};
 
 use crate::error::StoreResult;
 use crate::model::*;
 
-#[async_trait]
 pub trait ChargeStationAuthStorage: Send + Sync {
-    async fn set_charge_station_auth(&self, charge_station_id: &str, auth: &ChargeStationAuth) -> StoreResult<()>;
-    async fn lookup_charge_station_auth(&self, charge_station_id: &str) -> StoreResult<Option<ChargeStationAuth>>;
+    fn set_charge_station_auth(
+        &self,
+        charge_station_id: &str,
+        auth: &ChargeStationAuth,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    fn lookup_charge_station_auth(
+        &self,
+        charge_station_id: &str,
+    ) -> impl Future<Output = StoreResult<Option<ChargeStationAuth>>> + Send;
 }
 
-#[async_trait]
 pub trait ChargeStationSettingsStorage: Send + Sync {
-    async fn update_charge_station_settings(
+    fn update_charge_station_settings(
         &self,
         charge_station_id: &str,
         settings: &ChargeStationSettings,
-    ) -> StoreResult<()>;
-    async fn lookup_charge_station_settings(
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    fn lookup_charge_station_settings(
         &self,
         charge_station_id: &str,
-    ) -> StoreResult<Option<ChargeStationSettings>>;
-    async fn list_charge_station_settings(
+    ) -> impl Future<Output = StoreResult<Option<ChargeStationSettings>>> + Send;
+    fn list_charge_station_settings(
         &self,
         page_size: usize,
         previous_charge_station_id: &str,
-    ) -> StoreResult<Vec<ChargeStationSettings>>;
-    async fn delete_charge_station_settings(&self, charge_station_id: &str) -> StoreResult<()>;
+    ) -> impl Future<Output = StoreResult<Vec<ChargeStationSettings>>> + Send;
+    fn delete_charge_station_settings(&self, charge_station_id: &str) -> impl Future<Output = StoreResult<()>> + Send;
 }
 
-#[async_trait]
 pub trait ChargeStationRuntimeDetailsStorage: Send + Sync {
-    async fn set_charge_station_runtime_details(
+    fn set_charge_station_runtime_details(
         &self,
         charge_station_id: &str,
         details: &ChargeStationRuntimeDetails,
-    ) -> StoreResult<()>;
-    async fn lookup_charge_station_runtime_details(
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    fn lookup_charge_station_runtime_details(
         &self,
         charge_station_id: &str,
-    ) -> StoreResult<Option<ChargeStationRuntimeDetails>>;
+    ) -> impl Future<Output = StoreResult<Option<ChargeStationRuntimeDetails>>> + Send;
 }
 
-#[async_trait]
 pub trait ChargeStationInstallCertificatesStorage: Send + Sync {
-    async fn update_charge_station_install_certificates(
+    fn update_charge_station_install_certificates(
         &self,
         charge_station_id: &str,
         certificates: &ChargeStationInstallCertificates,
-    ) -> StoreResult<()>;
-    async fn lookup_charge_station_install_certificates(
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    fn lookup_charge_station_install_certificates(
         &self,
         charge_station_id: &str,
-    ) -> StoreResult<Option<ChargeStationInstallCertificates>>;
-    async fn list_charge_station_install_certificates(
+    ) -> impl Future<Output = StoreResult<Option<ChargeStationInstallCertificates>>> + Send;
+    fn list_charge_station_install_certificates(
         &self,
         page_size: usize,
         previous_charge_station_id: &str,
-    ) -> StoreResult<Vec<ChargeStationInstallCertificates>>;
+    ) -> impl Future<Output = StoreResult<Vec<ChargeStationInstallCertificates>>> + Send;
 }
 
-#[async_trait]
 pub trait ChargeStationTriggerMessageStorage: Send + Sync {
-    async fn set_charge_station_trigger_message(
+    fn set_charge_station_trigger_message(
         &self,
         charge_station_id: &str,
         trigger_message: &ChargeStationTriggerMessage,
-    ) -> StoreResult<()>;
-    async fn delete_charge_station_trigger_message(&self, charge_station_id: &str) -> StoreResult<()>;
-    async fn lookup_charge_station_trigger_message(
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    fn delete_charge_station_trigger_message(
         &self,
         charge_station_id: &str,
-    ) -> StoreResult<Option<ChargeStationTriggerMessage>>;
-    async fn list_charge_station_trigger_messages(
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    fn lookup_charge_station_trigger_message(
+        &self,
+        charge_station_id: &str,
+    ) -> impl Future<Output = StoreResult<Option<ChargeStationTriggerMessage>>> + Send;
+    fn list_charge_station_trigger_messages(
         &self,
         page_size: usize,
         previous_charge_station_id: &str,
-    ) -> StoreResult<Vec<ChargeStationTriggerMessage>>;
+    ) -> impl Future<Output = StoreResult<Vec<ChargeStationTriggerMessage>>> + Send;
 }
 
-#[async_trait]
 pub trait TokenStorage: Send + Sync {
     /// Upsert keyed by `token.uid`, storing `last_updated` instead of the token's own.
-    async fn set_token(&self, token: &Token, last_updated: DateTime<Utc>) -> StoreResult<()>;
-    async fn lookup_token(&self, token_uid: &str) -> StoreResult<Option<Token>>;
-    async fn list_tokens(&self, offset: usize, limit: usize) -> StoreResult<Vec<Token>>;
+    fn set_token(&self, token: &Token, last_updated: DateTime<Utc>) -> impl Future<Output = StoreResult<()>> + Send;
+    fn lookup_token(&self, token_uid: &str) -> impl Future<Output = StoreResult<Option<Token>>> + Send;
+    fn list_tokens(&self, offset: usize, limit: usize) -> impl Future<Output = StoreResult<Vec<Token>>> + Send;
 }
 
-#[async_trait]
 pub trait TransactionStorage: Send + Sync {
-    async fn transactions(&self) -> StoreResult<Vec<Transaction>>;
-    async fn find_transaction(&self, charge_station_id: &str, transaction_id: &str)
-    -> StoreResult<Option<Transaction>>;
+    fn transactions(&self) -> impl Future<Output = StoreResult<Vec<Transaction>>> + Send;
+    fn find_transaction(
+        &self,
+        charge_station_id: &str,
+        transaction_id: &str,
+    ) -> impl Future<Output = StoreResult<Option<Transaction>>> + Send;
     #[allow(clippy::too_many_arguments)]
-    async fn create_transaction(
+    fn create_transaction(
         &self,
         charge_station_id: &str,
         transaction_id: &str,
@@ -116,14 +127,14 @@ pub trait TransactionStorage: Send + Sync {
         meter_values: &[MeterValue],
         seq_no: i64,
         offline: bool,
-    ) -> StoreResult<()>;
-    async fn update_transaction(
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    fn update_transaction(
         &self,
         charge_station_id: &str,
         transaction_id: &str,
         meter_values: &[MeterValue],
-    ) -> StoreResult<()>;
-    async fn end_transaction(
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    fn end_transaction(
         &self,
         charge_station_id: &str,
         transaction_id: &str,
@@ -131,34 +142,46 @@ pub trait TransactionStorage: Send + Sync {
         token_type: &str,
         meter_values: &[MeterValue],
         seq_no: i64,
-    ) -> StoreResult<()>;
+    ) -> impl Future<Output = StoreResult<()>> + Send;
 }
 
-#[async_trait]
 pub trait CertificateStorage: Send + Sync {
     /// Stores `pem` byte-for-byte under `certificate_hash` (computed by the core, R9).
-    async fn set_certificate(&self, certificate_hash: &str, pem: &str) -> StoreResult<()>;
-    async fn lookup_certificate(&self, certificate_hash: &str) -> StoreResult<Option<String>>;
-    async fn delete_certificate(&self, certificate_hash: &str) -> StoreResult<()>;
+    fn set_certificate(&self, certificate_hash: &str, pem: &str) -> impl Future<Output = StoreResult<()>> + Send;
+    fn lookup_certificate(&self, certificate_hash: &str) -> impl Future<Output = StoreResult<Option<String>>> + Send;
+    fn delete_certificate(&self, certificate_hash: &str) -> impl Future<Output = StoreResult<()>> + Send;
 }
 
-#[async_trait]
 pub trait OcpiStorage: Send + Sync {
-    async fn set_registration_details(&self, token: &str, registration: &OcpiRegistration) -> StoreResult<()>;
-    async fn get_registration_details(&self, token: &str) -> StoreResult<Option<OcpiRegistration>>;
-    async fn delete_registration_details(&self, token: &str) -> StoreResult<()>;
-    async fn set_party_details(&self, party: &OcpiParty) -> StoreResult<()>;
-    async fn get_party_details(&self, role: &str, country_code: &str, party_id: &str)
-    -> StoreResult<Option<OcpiParty>>;
-    async fn list_party_details_for_role(&self, role: &str) -> StoreResult<Vec<OcpiParty>>;
+    fn set_registration_details(
+        &self,
+        token: &str,
+        registration: &OcpiRegistration,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    fn get_registration_details(
+        &self,
+        token: &str,
+    ) -> impl Future<Output = StoreResult<Option<OcpiRegistration>>> + Send;
+    fn delete_registration_details(&self, token: &str) -> impl Future<Output = StoreResult<()>> + Send;
+    fn set_party_details(&self, party: &OcpiParty) -> impl Future<Output = StoreResult<()>> + Send;
+    fn get_party_details(
+        &self,
+        role: &str,
+        country_code: &str,
+        party_id: &str,
+    ) -> impl Future<Output = StoreResult<Option<OcpiParty>>> + Send;
+    fn list_party_details_for_role(&self, role: &str) -> impl Future<Output = StoreResult<Vec<OcpiParty>>> + Send;
 }
 
-#[async_trait]
 pub trait LocationStorage: Send + Sync {
     /// Upsert keyed by `location.id`, storing `last_updated` instead of the location's own.
-    async fn set_location(&self, location: &Location, last_updated: DateTime<Utc>) -> StoreResult<()>;
-    async fn lookup_location(&self, location_id: &str) -> StoreResult<Option<Location>>;
-    async fn list_locations(&self, offset: usize, limit: usize) -> StoreResult<Vec<Location>>;
+    fn set_location(
+        &self,
+        location: &Location,
+        last_updated: DateTime<Utc>,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    fn lookup_location(&self, location_id: &str) -> impl Future<Output = StoreResult<Option<Location>>> + Send;
+    fn list_locations(&self, offset: usize, limit: usize) -> impl Future<Output = StoreResult<Vec<Location>>> + Send;
 }
 
 /// Every storage trait, plus the name that spans, errors and metrics give the backend.

@@ -4,7 +4,6 @@
 
 use std::sync::{Arc, Mutex};
 
-use async_trait::async_trait;
 use chrono::{DateTime, TimeZone, Utc};
 use store_core::*;
 
@@ -38,7 +37,6 @@ impl Storage for AcceptAll {
     }
 }
 
-#[async_trait]
 impl ChargeStationAuthStorage for AcceptAll {
     async fn set_charge_station_auth(&self, cs: &str, _: &ChargeStationAuth) -> StoreResult<()> {
         self.seen(format!("set_charge_station_auth {cs}"))
@@ -48,7 +46,6 @@ impl ChargeStationAuthStorage for AcceptAll {
     }
 }
 
-#[async_trait]
 impl ChargeStationSettingsStorage for AcceptAll {
     async fn update_charge_station_settings(&self, cs: &str, settings: &ChargeStationSettings) -> StoreResult<()> {
         let send_afters: Vec<_> = settings.settings.values().map(|s| s.send_after).collect();
@@ -65,7 +62,6 @@ impl ChargeStationSettingsStorage for AcceptAll {
     }
 }
 
-#[async_trait]
 impl ChargeStationRuntimeDetailsStorage for AcceptAll {
     async fn set_charge_station_runtime_details(&self, cs: &str, _: &ChargeStationRuntimeDetails) -> StoreResult<()> {
         self.seen(format!("set_charge_station_runtime_details {cs}"))
@@ -78,7 +74,6 @@ impl ChargeStationRuntimeDetailsStorage for AcceptAll {
     }
 }
 
-#[async_trait]
 impl ChargeStationInstallCertificatesStorage for AcceptAll {
     async fn update_charge_station_install_certificates(
         &self,
@@ -102,7 +97,6 @@ impl ChargeStationInstallCertificatesStorage for AcceptAll {
     }
 }
 
-#[async_trait]
 impl ChargeStationTriggerMessageStorage for AcceptAll {
     async fn set_charge_station_trigger_message(&self, cs: &str, _: &ChargeStationTriggerMessage) -> StoreResult<()> {
         self.seen(format!("set_charge_station_trigger_message {cs}"))
@@ -125,7 +119,6 @@ impl ChargeStationTriggerMessageStorage for AcceptAll {
     }
 }
 
-#[async_trait]
 impl TokenStorage for AcceptAll {
     async fn set_token(&self, token: &Token, last_updated: DateTime<Utc>) -> StoreResult<()> {
         self.seen(format!("set_token {} {last_updated:?}", token.uid))
@@ -138,7 +131,6 @@ impl TokenStorage for AcceptAll {
     }
 }
 
-#[async_trait]
 impl TransactionStorage for AcceptAll {
     async fn transactions(&self) -> StoreResult<Vec<Transaction>> {
         self.seen("transactions".to_owned()).map(|()| Vec::new())
@@ -166,7 +158,6 @@ impl TransactionStorage for AcceptAll {
     }
 }
 
-#[async_trait]
 impl CertificateStorage for AcceptAll {
     async fn set_certificate(&self, hash: &str, _: &str) -> StoreResult<()> {
         self.seen(format!("set_certificate {hash}"))
@@ -179,7 +170,6 @@ impl CertificateStorage for AcceptAll {
     }
 }
 
-#[async_trait]
 impl OcpiStorage for AcceptAll {
     async fn set_registration_details(&self, _: &str, _: &OcpiRegistration) -> StoreResult<()> {
         self.seen("set_registration_details".to_owned())
@@ -201,7 +191,6 @@ impl OcpiStorage for AcceptAll {
     }
 }
 
-#[async_trait]
 impl LocationStorage for AcceptAll {
     async fn set_location(&self, location: &Location, last_updated: DateTime<Utc>) -> StoreResult<()> {
         self.seen(format!("set_location {} {last_updated:?}", location.id))

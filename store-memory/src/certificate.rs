@@ -1,9 +1,7 @@
-use async_trait::async_trait;
 use store_core::*;
 
 use crate::MemoryStorage;
 
-#[async_trait]
 impl CertificateStorage for MemoryStorage {
     async fn set_certificate(&self, certificate_hash: &str, pem: &str) -> StoreResult<()> {
         self.certificates.insert(certificate_hash.to_owned(), pem.to_owned());

@@ -1,12 +1,10 @@
 //! The five charge-station stores.
 
-use async_trait::async_trait;
 use store_core::*;
 
 use crate::MemoryStorage;
 use crate::paging::keyset_page;
 
-#[async_trait]
 impl ChargeStationAuthStorage for MemoryStorage {
     async fn set_charge_station_auth(&self, charge_station_id: &str, auth: &ChargeStationAuth) -> StoreResult<()> {
         self.auth.insert(charge_station_id.to_owned(), auth.clone());
@@ -22,7 +20,6 @@ fn settings_record(charge_station_id: &str, settings: &crate::SettingsMap) -> Ch
     ChargeStationSettings { charge_station_id: charge_station_id.to_owned(), settings: settings.clone() }
 }
 
-#[async_trait]
 impl ChargeStationSettingsStorage for MemoryStorage {
     async fn update_charge_station_settings(
         &self,
@@ -58,7 +55,6 @@ impl ChargeStationSettingsStorage for MemoryStorage {
     }
 }
 
-#[async_trait]
 impl ChargeStationRuntimeDetailsStorage for MemoryStorage {
     async fn set_charge_station_runtime_details(
         &self,
@@ -87,7 +83,6 @@ fn install_certificates_record(
     }
 }
 
-#[async_trait]
 impl ChargeStationInstallCertificatesStorage for MemoryStorage {
     async fn update_charge_station_install_certificates(
         &self,
@@ -126,7 +121,6 @@ impl ChargeStationInstallCertificatesStorage for MemoryStorage {
     }
 }
 
-#[async_trait]
 impl ChargeStationTriggerMessageStorage for MemoryStorage {
     async fn set_charge_station_trigger_message(
         &self,

@@ -1,4 +1,3 @@
-use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use store_core::time::format_last_updated;
 use store_core::*;
@@ -6,7 +5,6 @@ use store_core::*;
 use crate::MemoryStorage;
 use crate::paging::offset_page;
 
-#[async_trait]
 impl LocationStorage for MemoryStorage {
     async fn set_location(&self, location: &Location, last_updated: DateTime<Utc>) -> StoreResult<()> {
         let stored = Location { last_updated: format_last_updated(last_updated), ..location.clone() };

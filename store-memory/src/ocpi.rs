@@ -1,9 +1,7 @@
-use async_trait::async_trait;
 use store_core::*;
 
 use crate::MemoryStorage;
 
-#[async_trait]
 impl OcpiStorage for MemoryStorage {
     async fn set_registration_details(&self, token: &str, registration: &OcpiRegistration) -> StoreResult<()> {
         self.registrations.insert(token.to_owned(), registration.clone());

@@ -1,6 +1,5 @@
 //! Transactions: every writer is an upsert done under the entry's lock (R8).
 
-use async_trait::async_trait;
 use store_core::*;
 
 use crate::{MemoryStorage, TransactionKey};
@@ -23,7 +22,6 @@ fn new_transaction(charge_station_id: &str, transaction_id: &str, meter_values: 
     }
 }
 
-#[async_trait]
 impl TransactionStorage for MemoryStorage {
     async fn transactions(&self) -> StoreResult<Vec<Transaction>> {
         let mut all: Vec<Transaction> = self.transactions.iter().map(|entry| entry.value().clone()).collect();

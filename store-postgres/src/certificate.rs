@@ -1,10 +1,8 @@
-use async_trait::async_trait;
 use store_core::*;
 
 use crate::PgStorage;
 use crate::error::map;
 
-#[async_trait]
 impl CertificateStorage for PgStorage {
     async fn set_certificate(&self, certificate_hash: &str, pem: &str) -> StoreResult<()> {
         sqlx::query!(

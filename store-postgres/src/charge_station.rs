@@ -1,13 +1,11 @@
 //! The five charge-station stores.
 
-use async_trait::async_trait;
 use store_core::*;
 
 use crate::error::map;
 use crate::rows::{self, InstallCertificateRow, SettingRow, TriggerRow};
 use crate::{PgStorage, sql_count};
 
-#[async_trait]
 impl ChargeStationAuthStorage for PgStorage {
     async fn set_charge_station_auth(&self, charge_station_id: &str, auth: &ChargeStationAuth) -> StoreResult<()> {
         sqlx::query!(
@@ -49,7 +47,6 @@ impl ChargeStationAuthStorage for PgStorage {
     }
 }
 
-#[async_trait]
 impl ChargeStationSettingsStorage for PgStorage {
     async fn update_charge_station_settings(
         &self,
@@ -138,7 +135,6 @@ impl ChargeStationSettingsStorage for PgStorage {
     }
 }
 
-#[async_trait]
 impl ChargeStationRuntimeDetailsStorage for PgStorage {
     async fn set_charge_station_runtime_details(
         &self,
@@ -172,7 +168,6 @@ impl ChargeStationRuntimeDetailsStorage for PgStorage {
     }
 }
 
-#[async_trait]
 impl ChargeStationInstallCertificatesStorage for PgStorage {
     async fn update_charge_station_install_certificates(
         &self,
@@ -266,7 +261,6 @@ impl ChargeStationInstallCertificatesStorage for PgStorage {
     }
 }
 
-#[async_trait]
 impl ChargeStationTriggerMessageStorage for PgStorage {
     async fn set_charge_station_trigger_message(
         &self,

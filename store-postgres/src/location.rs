@@ -1,4 +1,3 @@
-use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::types::Json;
 use store_core::*;
@@ -7,7 +6,6 @@ use crate::error::map;
 use crate::rows::{self, LocationRow};
 use crate::{PgStorage, sql_count};
 
-#[async_trait]
 impl LocationStorage for PgStorage {
     async fn set_location(&self, location: &Location, last_updated: DateTime<Utc>) -> StoreResult<()> {
         sqlx::query!(

@@ -1,4 +1,3 @@
-use async_trait::async_trait;
 use store_core::*;
 
 use crate::PgStorage;
@@ -7,7 +6,6 @@ use crate::rows::{self, PartyRow};
 
 // Registration tokens are credentials: errors name the operation, never the token.
 
-#[async_trait]
 impl OcpiStorage for PgStorage {
     async fn set_registration_details(&self, token: &str, registration: &OcpiRegistration) -> StoreResult<()> {
         sqlx::query!(

@@ -1,4 +1,3 @@
-use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use store_core::*;
 
@@ -6,7 +5,6 @@ use crate::error::map;
 use crate::rows::{self, TokenRow};
 use crate::{PgStorage, sql_count};
 
-#[async_trait]
 impl TokenStorage for PgStorage {
     async fn set_token(&self, token: &Token, last_updated: DateTime<Utc>) -> StoreResult<()> {
         sqlx::query!(

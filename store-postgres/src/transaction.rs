@@ -2,7 +2,6 @@
 //! transaction's row lock, counts in SQL and appends meter values at ordinals drawn from the
 //! locked row, so concurrent writers on several managers never lose a value or an increment.
 
-use async_trait::async_trait;
 use store_core::*;
 
 use crate::PgStorage;
@@ -97,7 +96,6 @@ impl PgStorage {
     }
 }
 
-#[async_trait]
 impl TransactionStorage for PgStorage {
     async fn transactions(&self) -> StoreResult<Vec<Transaction>> {
         let rows = sqlx::query_as!(
