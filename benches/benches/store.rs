@@ -11,7 +11,7 @@ use sqlx::{Connection, PgConnection, PgPool};
 use store_conformance::fixtures::{meter_value, setting, settings, token};
 use store_core::ChargeStationSettingStatus::Pending;
 use store_core::*;
-use store_memory::{MemoryStorage, memory_store};
+use store_memory::memory_store;
 use store_postgres::test_support::ScratchSchema;
 use store_postgres::{PgStorage, PgStore};
 use tokio::runtime::Runtime;
@@ -141,36 +141,50 @@ fn per_operation(c: &mut Criterion, rt: &Runtime, engines: &[(&'static str, Arc<
     group!("list_charge_station_settings", |e, n| e.list_charge_station_settings(50, ""));
 }
 
-/// What the core's layer costs: memory `lookup_token` straight on the storage, through the
-/// `Store` (validation, span, error context), and through a `Store` that also records metrics.
-fn layer_cost(c: &mut Criterion, rt: &Runtime) {
-    let storage = Arc::new(MemoryStorage::default());
-    rt.block_on(async {
-        let now = chrono::Utc::now();
-        for n in 0..10_000 {
-            TokenStorage::set_token(storage.as_ref(), &token(&format!("uid-{n:05}")), now).await.expect("token");
-        }
-    });
-    let store = Arc::new(memory_store(Arc::new(SystemClock)));
+/// The storage's `lookup_token` behind one boxed, dynamically dispatched future: what an
+/// `Arc<dyn Engine>` costs before any layer does any work.
+#[async_trait::async_trait]
+trait BoxedLookup: Send + Sync {
+    async fn lookup(&self, uid: &str) -> StoreResult<Option<Token>>;
+}
+
+#[async_trait::async_trait]
+impl<S: TokenStorage> BoxedLookup for S {
+    async fn lookup(&self, uid: &str) -> StoreResult<Option<Token>> {
+        self.lookup_token(uid).await
+    }
+}
+
+/// What the core's layer costs: `lookup_token` straight on each backend's storage, on the
+/// storage behind the same boxed dynamic dispatch as an `Engine` (so the difference from the
+/// `Store` is the layer's own work), through the `Store` (validation, span, error context),
+/// and on memory through a `Store` that also records metrics (timing every call).
+fn layer_cost(c: &mut Criterion, rt: &Runtime, pg: &PgFixture) {
+    let memory = Arc::new(memory_store(Arc::new(SystemClock)));
     let measured = Arc::new(memory_store(Arc::new(SystemClock)).with_metrics());
     rt.block_on(async {
         for n in 0..10_000 {
             let uid = format!("uid-{n:05}");
-            store.set_token(&token(&uid)).await.expect("token");
+            memory.set_token(&token(&uid)).await.expect("token");
             measured.set_token(&token(&uid)).await.expect("token");
         }
+        pg.store.set_token(&token("uid-04242")).await.expect("token");
     });
     let mut group = c.benchmark_group("layer_lookup_token");
-    group.bench_function(BenchmarkId::from_parameter("storage"), |b| {
-        b.to_async(rt)
-            .iter(|| async { TokenStorage::lookup_token(storage.as_ref(), "uid-04242").await.expect("lookup") })
-    });
-    group.bench_function(BenchmarkId::from_parameter("store"), |b| {
-        b.to_async(rt).iter(|| async { store.lookup_token("uid-04242").await.expect("lookup") })
-    });
-    group.bench_function(BenchmarkId::from_parameter("store_with_metrics"), |b| {
-        b.to_async(rt).iter(|| async { measured.lookup_token("uid-04242").await.expect("lookup") })
-    });
+    macro_rules! bench {
+        ($id:literal, $call:expr) => {
+            group.bench_function(BenchmarkId::from_parameter($id), |b| {
+                b.to_async(rt).iter(|| async { $call.await.expect("lookup").expect("stored") })
+            });
+        };
+    }
+    let boxed: &dyn BoxedLookup = memory.storage();
+    bench!("memory_storage", TokenStorage::lookup_token(memory.storage(), "uid-04242"));
+    bench!("memory_storage_boxed", boxed.lookup("uid-04242"));
+    bench!("memory_store", memory.lookup_token("uid-04242"));
+    bench!("memory_store_with_metrics", measured.lookup_token("uid-04242"));
+    bench!("postgres_storage", TokenStorage::lookup_token(pg.store.storage(), "uid-04242"));
+    bench!("postgres_store", pg.store.lookup_token("uid-04242"));
     group.finish();
 }
 
@@ -381,7 +395,7 @@ fn all(c: &mut Criterion) {
     let rt = runtime();
     let pg = PgFixture::new(&rt, "bench", 32);
     let engines = backends(&rt, &pg);
-    layer_cost(c, &rt);
+    layer_cost(c, &rt, &pg);
     per_operation(c, &rt, &engines);
     driver_baseline(c, &rt, &pg);
     throughput(c, &rt, &engines);

@@ -208,6 +208,36 @@ fn build_report(figures: &BTreeMap<String, f64>, pgbench_tps: &BTreeMap<u32, f64
     ratios.insert("memory_lookup_token_big_vs_1000".into(), memory);
     ratios.insert("pg_lookup_token_big_vs_1000".into(), postgres);
     let _ = writeln!(md, "| lookup_token with {big} tokens / with 1 000 | {memory:.2}× | {postgres:.2}× |");
+    let _ = writeln!(md, "\n## The core's layer (lookup_token, one task)\n");
+    let _ = writeln!(md, "| backend | storage alone | through `Store` | `Store` / storage |");
+    let _ = writeln!(md, "|---|---:|---:|---:|");
+    let boxed = get("layer_lookup_token/memory_storage_boxed")?;
+    let store = get("layer_lookup_token/memory_store")?;
+    ratios.insert("memory_layer_vs_boxed_storage".into(), store / boxed);
+    let _ = writeln!(
+        md,
+        "| memory, storage behind the `Engine`'s boxed dispatch | {:.3} µs | {:.3} µs | {:.3}× (the layer's own work; target ≤ 1.02×) |",
+        boxed / 1e3,
+        store / 1e3,
+        store / boxed
+    );
+    for backend in ["memory", "postgres"] {
+        let storage = get(&format!("layer_lookup_token/{backend}_storage"))?;
+        let store = get(&format!("layer_lookup_token/{backend}_store"))?;
+        ratios.insert(format!("{backend}_layer_vs_storage"), store / storage);
+        let _ =
+            writeln!(md, "| {backend} | {:.3} µs | {:.3} µs | {:.3}× |", storage / 1e3, store / 1e3, store / storage);
+    }
+    let storage = get("layer_lookup_token/memory_storage")?;
+    let with_metrics = get("layer_lookup_token/memory_store_with_metrics")?;
+    ratios.insert("memory_layer_with_metrics_vs_storage".into(), with_metrics / storage);
+    let _ = writeln!(
+        md,
+        "| memory, `Store::with_metrics` | {:.3} µs | {:.3} µs | {:.3}× |",
+        storage / 1e3,
+        with_metrics / 1e3,
+        with_metrics / storage
+    );
     let memory_ops = ops_per_s(get("lookup_token/memory")?);
     ratios.insert("memory_lookup_token_ops_per_s".into(), memory_ops);
     let _ = writeln!(md, "\nMemory `lookup_token` on one task: {memory_ops:.0} ops/s (target ≥ 2 000 000).");
