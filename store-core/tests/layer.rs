@@ -1,10 +1,12 @@
 //! Validation is not the backend's job: a storage that accepts anything and checks nothing
 //! still rejects bad input through the engine the core builds around it, and gets its
-//! arguments normalised, its timestamps from the clock and its errors put in context.
+//! arguments normalised, its timestamps from the clock, its errors put in context and its
+//! calls counted.
 
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, TimeZone, Utc};
+use metrics_util::debugging::{DebugValue, DebuggingRecorder};
 use store_core::*;
 
 const CERT1: &str = include_str!("../../store-conformance/testdata/cert1.pem");
@@ -301,4 +303,40 @@ async fn storage_errors_get_the_operation_and_key_but_never_a_credential() {
     let err = engine.get_registration_details("secret-registration-token").await.unwrap_err();
     assert_eq!(err.operation(), Some(Operation::GetRegistrationDetails));
     assert!(!err.to_string().contains("secret-registration-token"), "{err}");
+}
+
+/// The value of the metric `name` whose labels include every pair of `labels`.
+fn metric<'a>(
+    snapshot: &'a [(metrics_util::CompositeKey, Option<metrics::Unit>, Option<metrics::SharedString>, DebugValue)],
+    name: &str,
+    labels: &[(&str, &str)],
+) -> Option<&'a DebugValue> {
+    snapshot.iter().find_map(|(key, _, _, value)| {
+        let key = key.key();
+        let matches = key.name() == name
+            && labels.iter().all(|(label, wanted)| key.labels().any(|l| l.key() == *label && l.value() == *wanted));
+        matches.then_some(value)
+    })
+}
+
+#[tokio::test]
+async fn with_metrics_counts_calls_errors_and_latency_per_backend_and_operation() {
+    let recorder = DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    let engine = metrics::with_local_recorder(&recorder, || store(AcceptAll::default()).with_metrics());
+    engine.lookup_token("uid").await.unwrap();
+    engine.lookup_token("uid\0").await.unwrap_err();
+    let snapshot = snapshotter.snapshot().into_vec();
+    let lookup = [("backend", "accept-all"), ("operation", "lookup_token")];
+    assert_eq!(metric(&snapshot, CALLS_TOTAL, &lookup), Some(&DebugValue::Counter(2)));
+    let invalid = [("backend", "accept-all"), ("operation", "lookup_token"), ("kind", "invalid_argument")];
+    assert_eq!(metric(&snapshot, ERRORS_TOTAL, &invalid), Some(&DebugValue::Counter(1)));
+    let unavailable = [("backend", "accept-all"), ("operation", "lookup_token"), ("kind", "unavailable")];
+    assert_eq!(metric(&snapshot, ERRORS_TOTAL, &unavailable), Some(&DebugValue::Counter(0)));
+    match metric(&snapshot, CALL_DURATION_SECONDS, &lookup) {
+        Some(DebugValue::Histogram(latencies)) => assert_eq!(latencies.len(), 2),
+        other => panic!("no latency histogram for lookup_token: {other:?}"),
+    }
+    let set_token = [("backend", "accept-all"), ("operation", "set_token")];
+    assert_eq!(metric(&snapshot, CALLS_TOTAL, &set_token), Some(&DebugValue::Counter(0)));
 }
