@@ -32,6 +32,11 @@ impl ErrorKind {
         matches!(self, ErrorKind::Unavailable | ErrorKind::Conflict)
     }
 
+    /// The position of this kind in [`ErrorKind::ALL`], for per-kind tables.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     /// A stable snake_case name, for metrics labels and logs.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -164,6 +169,13 @@ mod tests {
         let err = StoreError::from_source(ErrorKind::Unavailable, io).in_operation(Operation::ListTokens, None);
         assert_eq!(err.to_string(), "store unavailable during list_tokens: reset");
         assert!(err.is_retryable());
+    }
+
+    #[test]
+    fn every_kind_has_its_own_index() {
+        for (position, kind) in ErrorKind::ALL.iter().enumerate() {
+            assert_eq!(kind.index(), position);
+        }
     }
 
     #[test]
