@@ -9,6 +9,7 @@
 pub mod backend;
 pub mod check;
 pub mod fixtures;
+pub mod linearizability;
 pub mod model;
 pub mod mutants;
 pub mod runner;
@@ -23,10 +24,19 @@ pub use scenarios::SCENARIOS;
 /// The number of model cases to run: `CONFORMANCE_CASES` if set, else `default`.
 /// A value that is not a positive number is an error, not a silent default.
 pub fn cases_from_env(default: u32) -> u32 {
-    match std::env::var("CONFORMANCE_CASES") {
+    count_from_env("CONFORMANCE_CASES", default)
+}
+
+/// The number of concurrent histories to check: `CONFORMANCE_HISTORIES` if set, else `default`.
+pub fn histories_from_env(default: u32) -> u32 {
+    count_from_env("CONFORMANCE_HISTORIES", default)
+}
+
+fn count_from_env(variable: &str, default: u32) -> u32 {
+    match std::env::var(variable) {
         Ok(text) => match text.trim().parse::<u32>() {
-            Ok(cases) if cases > 0 => cases,
-            _ => panic!("CONFORMANCE_CASES must be a positive number, got {text:?}"),
+            Ok(count) if count > 0 => count,
+            _ => panic!("{variable} must be a positive number, got {text:?}"),
         },
         Err(_) => default,
     }

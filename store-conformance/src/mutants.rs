@@ -11,6 +11,7 @@ use dashmap::DashMap;
 use store_core::*;
 
 use crate::backend::{Backend, Instance};
+use crate::linearizability::{HistoryOptions, run_histories};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mutation {
@@ -44,10 +45,17 @@ pub enum Mutation {
     LastUpdatedFromWallClock,
     /// Meter values lose their sign bit on zero (`-0.0` becomes `0.0`).
     NegativeZeroCanonicalised,
+    /// A settings merge is followed by a rewrite of the record from a read of it (delete, then
+    /// merge what was read), with no lock held between: a concurrent merge's keys can be lost
+    /// and readers can see the record vanish.
+    MergeReadsThenWrites,
+    /// A settings list reads its page, then each record again one by one: the page mixes
+    /// records from different moments.
+    ListWithoutConsistentView,
 }
 
 impl Mutation {
-    pub const ALL: [Mutation; 15] = [
+    pub const ALL: [Mutation; 17] = [
         Mutation::SettingsReplacedNotMerged,
         Mutation::AppendedMeterValueDropped,
         Mutation::ListOrderReversed,
@@ -63,8 +71,20 @@ impl Mutation {
         Mutation::TokenOffsetIgnored,
         Mutation::LastUpdatedFromWallClock,
         Mutation::NegativeZeroCanonicalised,
+        Mutation::MergeReadsThenWrites,
+        Mutation::ListWithoutConsistentView,
     ];
+
+    /// Whether the mutation only shows under concurrent calls: each call alone is correct,
+    /// so only the linearizability check is expected to kill it.
+    pub fn is_concurrency_bug(self) -> bool {
+        matches!(self, Mutation::MergeReadsThenWrites | Mutation::ListWithoutConsistentView)
+    }
 }
+
+/// How long the concurrency mutants pause between the steps that should have been one: a
+/// slow backend's window, so that the check has overlapping calls to catch on every backend.
+const MUTANT_PAUSE: std::time::Duration = std::time::Duration::from_millis(5);
 
 /// A backend whose engines are `base`'s engines broken by one mutation.
 #[derive(Clone)]
@@ -128,6 +148,15 @@ impl ChargeStationSettingsStore for Mutant {
         if self.is(Mutation::SettingsReplacedNotMerged) {
             self.inner.delete_charge_station_settings(cs).await?;
         }
+        if self.is(Mutation::MergeReadsThenWrites) {
+            // Merged correctly, then rewritten from a read: alone, the rewrite changes nothing.
+            self.inner.update_charge_station_settings(cs, settings).await?;
+            let Some(read) = self.inner.lookup_charge_station_settings(cs).await? else { return Ok(()) };
+            tokio::time::sleep(MUTANT_PAUSE).await;
+            self.inner.delete_charge_station_settings(cs).await?;
+            tokio::time::sleep(MUTANT_PAUSE).await;
+            return self.inner.update_charge_station_settings(cs, &read).await;
+        }
         self.inner.update_charge_station_settings(cs, settings).await
     }
     async fn lookup_charge_station_settings(&self, cs: &str) -> StoreResult<Option<ChargeStationSettings>> {
@@ -151,6 +180,14 @@ impl ChargeStationSettingsStore for Mutant {
                 if !after.is_empty() && self.inner.lookup_charge_station_settings(after).await?.is_none() =>
             {
                 page = self.inner.list_charge_station_settings(page_size, "").await?;
+            }
+            Mutation::ListWithoutConsistentView => {
+                let mut reread = Vec::with_capacity(page.len());
+                for record in &page {
+                    tokio::time::sleep(MUTANT_PAUSE).await;
+                    reread.extend(self.inner.lookup_charge_station_settings(&record.charge_station_id).await?);
+                }
+                page = reread;
             }
             _ => {}
         }
@@ -421,17 +458,20 @@ pub struct MutantVerdict {
     pub killed_by_scenario: Option<(&'static str, String)>,
     /// Whether the model-based test failed on it.
     pub killed_by_model: bool,
+    /// Whether the linearizability check failed on it (run for concurrency mutants only).
+    pub killed_by_linearizability: bool,
 }
 
 impl MutantVerdict {
     pub fn killed(&self) -> bool {
-        self.killed_by_scenario.is_some() || self.killed_by_model
+        self.killed_by_scenario.is_some() || self.killed_by_model || self.killed_by_linearizability
     }
 }
 
-/// Runs every scenario and `model_cases` model cases (from a fixed seed, so verdicts repeat)
-/// against each mutation of `base`.
-pub async fn judge_mutants(base: Arc<dyn Backend>, model_cases: u32) -> Vec<MutantVerdict> {
+/// Runs every scenario and `model_cases` model cases against each mutation of `base`, and
+/// `histories` concurrent histories against each concurrency mutation (all from fixed seeds,
+/// so verdicts repeat as far as timing allows).
+pub async fn judge_mutants(base: Arc<dyn Backend>, model_cases: u32, histories: u32) -> Vec<MutantVerdict> {
     let mut verdicts = Vec::new();
     for mutation in Mutation::ALL {
         let backend: Arc<dyn Backend> = Arc::new(MutantBackend { mutation, base: base.clone() });
@@ -442,11 +482,21 @@ pub async fn judge_mutants(base: Arc<dyn Backend>, model_cases: u32) -> Vec<Muta
             shrink: false,
             ..crate::model::RunOptions::new(model_cases)
         };
-        let killed_by_model = crate::model::run_model(backend, options).await.is_err();
+        let killed_by_model = crate::model::run_model(backend.clone(), options).await.is_err();
+        let killed_by_linearizability = mutation.is_concurrency_bug() && {
+            let options = HistoryOptions {
+                persist_failures: false,
+                deterministic: true,
+                shrink: false,
+                ..HistoryOptions::new(histories)
+            };
+            run_histories(backend, options).await.is_err()
+        };
         verdicts.push(MutantVerdict {
             mutation,
             killed_by_scenario: report.failed.into_iter().next().map(|(name, failure)| (name, failure.0)),
             killed_by_model,
+            killed_by_linearizability,
         });
     }
     verdicts

@@ -4,18 +4,30 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use crate::linearizability::{HistoryOptions, run_histories};
 use crate::model::{RunOptions, run_differential, run_model};
 use crate::mutants::judge_mutants;
-use crate::{Backend, cases_from_env, run_all_scenarios};
+use crate::{Backend, cases_from_env, histories_from_env, run_all_scenarios};
+
+/// How much of each randomised test to run against a backend.
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    /// Model cases (`--cases`, else `CONFORMANCE_CASES`, else this).
+    pub model_cases: u32,
+    /// Model cases spent on each mutant; scenarios usually kill it first.
+    pub mutant_model_cases: u32,
+    /// Concurrent histories (`--histories`, else `CONFORMANCE_HISTORIES`, else this).
+    pub histories: u32,
+    /// Concurrent histories spent on each concurrency mutant.
+    pub mutant_histories: u32,
+}
 
 /// What to run against a backend.
 struct Target {
     backend: Arc<dyn Backend>,
     /// The backend the differential test compares against (the in-memory one).
     reference: Arc<dyn Backend>,
-    model_cases: u32,
-    /// Model cases spent on each mutant; scenarios usually kill it first.
-    mutant_model_cases: u32,
+    budget: Budget,
 }
 
 /// Runs scenarios, the model test, the differential test and the mutants; the summary line is
@@ -29,54 +41,56 @@ async fn check(target: &Target) -> Result<String, String> {
     for (scenario, failure) in &report.failed {
         eprintln!("conformance: {name}: scenario {scenario} FAILED: {failure}");
     }
-    let model = run_model(target.backend.clone(), RunOptions::new(target.model_cases)).await;
+    let budget = target.budget;
+    let model = run_model(target.backend.clone(), RunOptions::new(budget.model_cases)).await;
     if let Err(failure) = &model {
         eprintln!("conformance: {name}: model test FAILED: {failure}");
     }
     phase("model test done");
-    let differential_cases = (target.model_cases / 4).max(1);
+    let differential_cases = (budget.model_cases / 4).max(1);
     let differential =
         run_differential(target.reference.clone(), target.backend.clone(), RunOptions::new(differential_cases)).await;
     if let Err(failure) = &differential {
         eprintln!("conformance: {name}: differential test against {} FAILED: {failure}", target.reference.name());
     }
     phase("differential test done");
-    let verdicts = judge_mutants(target.backend.clone(), target.mutant_model_cases).await;
+    let histories_started = std::time::Instant::now();
+    let histories = run_histories(target.backend.clone(), HistoryOptions::new(budget.histories)).await;
+    if let Err(failure) = &histories {
+        eprintln!("conformance: {name}: linearizability check FAILED: {failure}");
+    }
+    phase(&format!(
+        "linearizability check done ({:.0} histories/s)",
+        f64::from(budget.histories) / histories_started.elapsed().as_secs_f64()
+    ));
+    let verdicts = judge_mutants(target.backend.clone(), budget.mutant_model_cases, budget.mutant_histories).await;
     phase("mutants judged");
     for verdict in verdicts.iter().filter(|verdict| !verdict.killed()) {
         eprintln!("conformance: {name}: mutant {:?} SURVIVED", verdict.mutation);
     }
     let killed = verdicts.iter().filter(|verdict| verdict.killed()).count();
     let line = format!(
-        "conformance: {name}: {} scenarios passed, {} model cases passed, {killed}/{} mutants killed",
+        "conformance: {name}: {} scenarios passed, {} model cases passed, {killed}/{} mutants killed, {} concurrent histories linearizable",
         report.passed.len(),
         model.as_ref().copied().unwrap_or(0),
-        verdicts.len()
+        verdicts.len(),
+        histories.as_ref().copied().unwrap_or(0),
     );
-    if report.failed.is_empty() && model.is_ok() && differential.is_ok() && killed == verdicts.len() {
-        Ok(line)
-    } else {
-        Err(line)
-    }
+    let all_passed = report.failed.is_empty() && model.is_ok() && differential.is_ok() && histories.is_ok();
+    if all_passed && killed == verdicts.len() { Ok(line) } else { Err(line) }
 }
 
-/// The body of a backend's `<backend>_conformance` example: `--cases N` (else `CONFORMANCE_CASES`, else
-/// `default_cases`) model cases; prints the summary line on stdout.
-pub async fn main(
-    backend: Arc<dyn Backend>,
-    reference: Arc<dyn Backend>,
-    default_cases: u32,
-    mutant_model_cases: u32,
-) -> ExitCode {
-    let model_cases = match cases_argument(std::env::args().skip(1)) {
-        Ok(Some(cases)) => cases,
-        Ok(None) => cases_from_env(default_cases),
+/// The body of a backend's `<backend>_conformance` example, `[--cases N] [--histories N]`;
+/// prints the summary line on stdout.
+pub async fn main(backend: Arc<dyn Backend>, reference: Arc<dyn Backend>, defaults: Budget) -> ExitCode {
+    let budget = match arguments(std::env::args().skip(1), defaults) {
+        Ok(budget) => budget,
         Err(message) => {
             eprintln!("conformance: {message}");
             return ExitCode::FAILURE;
         }
     };
-    let target = Target { backend, reference, model_cases, mutant_model_cases };
+    let target = Target { backend, reference, budget };
     match check(&target).await {
         Ok(line) => {
             println!("{line}");
@@ -89,13 +103,26 @@ pub async fn main(
     }
 }
 
-fn cases_argument(mut args: impl Iterator<Item = String>) -> Result<Option<u32>, String> {
-    match (args.next().as_deref(), args.next(), args.next()) {
-        (None, ..) => Ok(None),
-        (Some("--cases"), Some(cases), None) => match cases.parse::<u32>() {
-            Ok(cases) if cases > 0 => Ok(Some(cases)),
-            _ => Err(format!("--cases must be a positive number, got {cases:?}")),
-        },
-        _ => Err("usage: conformance [--cases N]".to_owned()),
+const USAGE: &str = "usage: conformance [--cases N] [--histories N]";
+
+fn arguments(args: impl Iterator<Item = String>, defaults: Budget) -> Result<Budget, String> {
+    let mut budget = Budget {
+        model_cases: cases_from_env(defaults.model_cases),
+        histories: histories_from_env(defaults.histories),
+        ..defaults
+    };
+    let args: Vec<String> = args.collect();
+    for pair in args.chunks(2) {
+        let [flag, value] = pair else { return Err(USAGE.to_owned()) };
+        let count = match value.parse::<u32>() {
+            Ok(count) if count > 0 => count,
+            _ => return Err(format!("{flag} must be a positive number, got {value:?}")),
+        };
+        match flag.as_str() {
+            "--cases" => budget.model_cases = count,
+            "--histories" => budget.histories = count,
+            _ => return Err(USAGE.to_owned()),
+        }
     }
+    Ok(budget)
 }

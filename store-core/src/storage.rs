@@ -12,6 +12,14 @@
 //!
 //! A backend's errors need only a kind and a cause; the operation and key are added above it.
 //!
+//! In return, each method must be atomic and linearizable: however many callers (tasks, or
+//! manager replicas sharing one database) run at once, every call takes effect at one instant
+//! between its start and its end, and a list or lookup shows exactly the calls that took effect
+//! before that instant. Competing calls never fail where running them one after another would
+//! succeed: a backend that can abort a statement for a conflict (a deadlock, a serialization
+//! failure) runs it again before reporting `conflict`. The conformance suite's
+//! linearizability check tests this on concurrent histories.
+//!
 //! The methods return `impl Future + Send` (implement them with `async fn`): `Store<S>` is
 //! generic over the storage, so these calls are static and allocate nothing; only the
 //! `Engine` above them, which callers hold as a trait object, boxes its futures.

@@ -26,11 +26,13 @@ impl ChargeStationSettingsStorage for MemoryStorage {
         charge_station_id: &str,
         settings: &ChargeStationSettings,
     ) -> StoreResult<()> {
-        // The entry guard holds the shard lock, so concurrent merges into one station serialise.
-        let mut stored = self.settings.entry(charge_station_id.to_owned()).or_default();
-        for (key, setting) in &settings.settings {
-            stored.insert(key.clone(), setting.clone());
-        }
+        // The entry holds the shard lock, so concurrent merges into one station serialise.
+        self.settings.write(charge_station_id.to_owned(), |entry| {
+            let mut stored = entry.or_default();
+            for (key, setting) in &settings.settings {
+                stored.insert(key.clone(), setting.clone());
+            }
+        });
         Ok(())
     }
 
@@ -46,11 +48,13 @@ impl ChargeStationSettingsStorage for MemoryStorage {
         page_size: usize,
         previous_charge_station_id: &str,
     ) -> StoreResult<Vec<ChargeStationSettings>> {
-        Ok(keyset_page(&self.settings, page_size, previous_charge_station_id, |id, stored| settings_record(id, stored)))
+        Ok(self.settings.scan(|rows| {
+            keyset_page(rows, page_size, previous_charge_station_id, |id, stored| settings_record(id, stored))
+        }))
     }
 
     async fn delete_charge_station_settings(&self, charge_station_id: &str) -> StoreResult<()> {
-        self.settings.remove(charge_station_id);
+        self.settings.remove(charge_station_id.to_owned());
         Ok(())
     }
 }
@@ -89,14 +93,16 @@ impl ChargeStationInstallCertificatesStorage for MemoryStorage {
         charge_station_id: &str,
         certificates: &ChargeStationInstallCertificates,
     ) -> StoreResult<()> {
-        let mut stored = self.install_certificates.entry(charge_station_id.to_owned()).or_default();
-        for certificate in &certificates.certificates {
-            let certificate = certificate.clone();
-            match stored.iter_mut().find(|existing| existing.certificate_id == certificate.certificate_id) {
-                Some(existing) => *existing = certificate,
-                None => stored.push(certificate),
+        self.install_certificates.write(charge_station_id.to_owned(), |entry| {
+            let mut stored = entry.or_default();
+            for certificate in &certificates.certificates {
+                let certificate = certificate.clone();
+                match stored.iter_mut().find(|existing| existing.certificate_id == certificate.certificate_id) {
+                    Some(existing) => *existing = certificate,
+                    None => stored.push(certificate),
+                }
             }
-        }
+        });
         Ok(())
     }
 
@@ -115,8 +121,10 @@ impl ChargeStationInstallCertificatesStorage for MemoryStorage {
         page_size: usize,
         previous_charge_station_id: &str,
     ) -> StoreResult<Vec<ChargeStationInstallCertificates>> {
-        Ok(keyset_page(&self.install_certificates, page_size, previous_charge_station_id, |id, stored| {
-            install_certificates_record(id, stored)
+        Ok(self.install_certificates.scan(|rows| {
+            keyset_page(rows, page_size, previous_charge_station_id, |id, stored| {
+                install_certificates_record(id, stored)
+            })
         }))
     }
 }
@@ -135,7 +143,7 @@ impl ChargeStationTriggerMessageStorage for MemoryStorage {
     }
 
     async fn delete_charge_station_trigger_message(&self, charge_station_id: &str) -> StoreResult<()> {
-        self.trigger_messages.remove(charge_station_id);
+        self.trigger_messages.remove(charge_station_id.to_owned());
         Ok(())
     }
 
@@ -151,6 +159,8 @@ impl ChargeStationTriggerMessageStorage for MemoryStorage {
         page_size: usize,
         previous_charge_station_id: &str,
     ) -> StoreResult<Vec<ChargeStationTriggerMessage>> {
-        Ok(keyset_page(&self.trigger_messages, page_size, previous_charge_station_id, |_, stored| stored.clone()))
+        Ok(self
+            .trigger_messages
+            .scan(|rows| keyset_page(rows, page_size, previous_charge_station_id, |_, stored| stored.clone())))
     }
 }

@@ -1,4 +1,5 @@
-//! The in-memory backend: every store on a `DashMap`, each call atomic per key, values copied
+//! The in-memory backend: every store on a `DashMap` (a [`Table`] where the store lists), each
+//! call atomic, values copied
 //! in and out so callers never alias what the store holds. It only stores: the core's
 //! [`Store`] validates, traces and measures around it.
 
@@ -7,6 +8,7 @@ mod charge_station;
 mod location;
 mod ocpi;
 mod paging;
+mod table;
 mod token;
 mod transaction;
 
@@ -17,6 +19,7 @@ use store_core::{
     ChargeStationAuth, ChargeStationInstallCertificate, ChargeStationRuntimeDetails, ChargeStationSetting,
     ChargeStationTriggerMessage, Clock, Location, OcpiParty, OcpiRegistration, Storage, Store, Token, Transaction,
 };
+use table::Table;
 
 type SettingsMap = std::collections::BTreeMap<String, ChargeStationSetting>;
 
@@ -30,16 +33,16 @@ type PartyKey = (String, String, String);
 #[derive(Debug, Default)]
 pub struct MemoryStorage {
     auth: DashMap<String, ChargeStationAuth>,
-    settings: DashMap<String, SettingsMap>,
+    settings: Table<String, SettingsMap>,
     runtime_details: DashMap<String, ChargeStationRuntimeDetails>,
-    install_certificates: DashMap<String, Vec<ChargeStationInstallCertificate>>,
-    trigger_messages: DashMap<String, ChargeStationTriggerMessage>,
-    tokens: DashMap<String, Token>,
-    transactions: DashMap<TransactionKey, Transaction>,
+    install_certificates: Table<String, Vec<ChargeStationInstallCertificate>>,
+    trigger_messages: Table<String, ChargeStationTriggerMessage>,
+    tokens: Table<String, Token>,
+    transactions: Table<TransactionKey, Transaction>,
     certificates: DashMap<String, String>,
     registrations: DashMap<String, OcpiRegistration>,
-    parties: DashMap<PartyKey, OcpiParty>,
-    locations: DashMap<String, Location>,
+    parties: Table<PartyKey, OcpiParty>,
+    locations: Table<String, Location>,
 }
 
 /// The in-memory engine: [`MemoryStorage`] behind the core's layers.

@@ -17,6 +17,6 @@ impl LocationStorage for MemoryStorage {
     }
 
     async fn list_locations(&self, offset: usize, limit: usize) -> StoreResult<Vec<Location>> {
-        Ok(offset_page(&self.locations, offset, limit))
+        Ok(self.locations.scan(|rows| offset_page(rows, offset, limit)))
     }
 }

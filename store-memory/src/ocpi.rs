@@ -34,8 +34,9 @@ impl OcpiStorage for MemoryStorage {
     }
 
     async fn list_party_details_for_role(&self, role: &str) -> StoreResult<Vec<OcpiParty>> {
-        let mut parties: Vec<OcpiParty> =
-            self.parties.iter().filter(|entry| entry.key().0 == role).map(|entry| entry.value().clone()).collect();
+        let mut parties: Vec<OcpiParty> = self.parties.scan(|rows| {
+            rows.iter().filter(|entry| entry.key().0 == role).map(|entry| entry.value().clone()).collect()
+        });
         parties.sort_by(|a, b| (&a.country_code, &a.party_id).cmp(&(&b.country_code, &b.party_id)));
         Ok(parties)
     }

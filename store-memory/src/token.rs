@@ -17,6 +17,6 @@ impl TokenStorage for MemoryStorage {
     }
 
     async fn list_tokens(&self, offset: usize, limit: usize) -> StoreResult<Vec<Token>> {
-        Ok(offset_page(&self.tokens, offset, limit))
+        Ok(self.tokens.scan(|rows| offset_page(rows, offset, limit)))
     }
 }

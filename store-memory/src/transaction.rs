@@ -24,7 +24,8 @@ fn new_transaction(charge_station_id: &str, transaction_id: &str, meter_values: 
 
 impl TransactionStorage for MemoryStorage {
     async fn transactions(&self) -> StoreResult<Vec<Transaction>> {
-        let mut all: Vec<Transaction> = self.transactions.iter().map(|entry| entry.value().clone()).collect();
+        let mut all: Vec<Transaction> =
+            self.transactions.scan(|rows| rows.iter().map(|entry| entry.value().clone()).collect());
         all.sort_by(|a, b| (&a.charge_station_id, &a.transaction_id).cmp(&(&b.charge_station_id, &b.transaction_id)));
         Ok(all)
     }
@@ -47,15 +48,14 @@ impl TransactionStorage for MemoryStorage {
         seq_no: i64,
         offline: bool,
     ) -> StoreResult<()> {
-        let mut stored = self
-            .transactions
-            .entry(key(charge_station_id, transaction_id))
-            .or_insert_with(|| new_transaction(charge_station_id, transaction_id, &[]));
-        stored.id_token = id_token.to_owned();
-        stored.token_type = token_type.to_owned();
-        stored.meter_values.extend_from_slice(meter_values);
-        stored.start_seq_no = seq_no;
-        stored.offline = offline;
+        self.transactions.write(key(charge_station_id, transaction_id), |entry| {
+            let mut stored = entry.or_insert_with(|| new_transaction(charge_station_id, transaction_id, &[]));
+            stored.id_token = id_token.to_owned();
+            stored.token_type = token_type.to_owned();
+            stored.meter_values.extend_from_slice(meter_values);
+            stored.start_seq_no = seq_no;
+            stored.offline = offline;
+        });
         Ok(())
     }
 
@@ -65,12 +65,11 @@ impl TransactionStorage for MemoryStorage {
         transaction_id: &str,
         meter_values: &[MeterValue],
     ) -> StoreResult<()> {
-        let mut stored = self
-            .transactions
-            .entry(key(charge_station_id, transaction_id))
-            .or_insert_with(|| new_transaction(charge_station_id, transaction_id, &[]));
-        stored.meter_values.extend_from_slice(meter_values);
-        stored.updated_seq_no_count += 1;
+        self.transactions.write(key(charge_station_id, transaction_id), |entry| {
+            let mut stored = entry.or_insert_with(|| new_transaction(charge_station_id, transaction_id, &[]));
+            stored.meter_values.extend_from_slice(meter_values);
+            stored.updated_seq_no_count += 1;
+        });
         Ok(())
     }
 
@@ -83,18 +82,19 @@ impl TransactionStorage for MemoryStorage {
         meter_values: &[MeterValue],
         seq_no: i64,
     ) -> StoreResult<()> {
-        self.transactions
-            .entry(key(charge_station_id, transaction_id))
-            .and_modify(|stored| {
-                stored.meter_values.extend_from_slice(meter_values);
-                stored.ended_seq_no = seq_no;
-            })
-            .or_insert_with(|| Transaction {
-                id_token: id_token.to_owned(),
-                token_type: token_type.to_owned(),
-                ended_seq_no: seq_no,
-                ..new_transaction(charge_station_id, transaction_id, meter_values)
-            });
+        self.transactions.write(key(charge_station_id, transaction_id), |entry| {
+            entry
+                .and_modify(|stored| {
+                    stored.meter_values.extend_from_slice(meter_values);
+                    stored.ended_seq_no = seq_no;
+                })
+                .or_insert_with(|| Transaction {
+                    id_token: id_token.to_owned(),
+                    token_type: token_type.to_owned(),
+                    ended_seq_no: seq_no,
+                    ..new_transaction(charge_station_id, transaction_id, meter_values)
+                });
+        });
         Ok(())
     }
 }

@@ -7,7 +7,14 @@ mod common;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use store_conformance::summary::Budget;
+
 #[tokio::main]
 async fn main() -> ExitCode {
-    store_conformance::summary::main(Arc::new(common::postgres()), Arc::new(common::memory()), 64, 16).await
+    store_conformance::summary::main(
+        Arc::new(common::postgres()),
+        Arc::new(common::memory()),
+        Budget { model_cases: 64, mutant_model_cases: 16, histories: 1_000, mutant_histories: 300 },
+    )
+    .await
 }

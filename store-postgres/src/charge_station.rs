@@ -3,37 +3,42 @@
 use store_core::*;
 
 use crate::error::map;
+use crate::retry::retrying;
 use crate::rows::{self, InstallCertificateRow, SettingRow, TriggerRow};
 use crate::{PgStorage, sql_count};
 
 impl ChargeStationAuthStorage for PgStorage {
     async fn set_charge_station_auth(&self, charge_station_id: &str, auth: &ChargeStationAuth) -> StoreResult<()> {
-        sqlx::query!(
-            r#"INSERT INTO charge_station_auth
+        retrying(|| {
+            sqlx::query!(
+                r#"INSERT INTO charge_station_auth
                    (charge_station_id, security_profile, base64_sha256_password, invalid_username_allowed)
                VALUES ($1, $2, $3, $4)
                ON CONFLICT (charge_station_id) DO UPDATE
                SET security_profile = excluded.security_profile,
                    base64_sha256_password = excluded.base64_sha256_password,
                    invalid_username_allowed = excluded.invalid_username_allowed"#,
-            charge_station_id,
-            auth.security_profile.as_i16(),
-            auth.base64_sha256_password,
-            auth.invalid_username_allowed,
-        )
-        .execute(&self.pool)
+                charge_station_id,
+                auth.security_profile.as_i16(),
+                auth.base64_sha256_password,
+                auth.invalid_username_allowed,
+            )
+            .execute(&self.pool)
+        })
         .await
         .map_err(map)?;
         Ok(())
     }
 
     async fn lookup_charge_station_auth(&self, charge_station_id: &str) -> StoreResult<Option<ChargeStationAuth>> {
-        let row = sqlx::query!(
-            r#"SELECT security_profile, base64_sha256_password, invalid_username_allowed
+        let row = retrying(|| {
+            sqlx::query!(
+                r#"SELECT security_profile, base64_sha256_password, invalid_username_allowed
                FROM charge_station_auth WHERE charge_station_id = $1"#,
-            charge_station_id,
-        )
-        .fetch_optional(&self.pool)
+                charge_station_id,
+            )
+            .fetch_optional(&self.pool)
+        })
         .await
         .map_err(map)?;
         row.map(|row| {
@@ -58,23 +63,32 @@ impl ChargeStationSettingsStorage for PgStorage {
         let statuses: Vec<&str> = settings.settings.values().map(|s| s.status.as_str()).collect();
         let send_afters: Vec<_> = settings.settings.values().map(|s| s.send_after).collect();
         // One statement: the record is created if absent, each given key upserted, others kept.
-        sqlx::query!(
-            r#"WITH record AS (
-                   INSERT INTO charge_station_settings (charge_station_id) VALUES ($1) ON CONFLICT DO NOTHING
+        // The record's row is locked first (the no-op DO UPDATE locks it; DO NOTHING would not)
+        // and the keys are written only through it, so a merge and a delete of one station take
+        // their locks in the same order: they serialise instead of deadlocking, and no delete
+        // can remove the record between a merge's upsert and its keys' foreign-key check.
+        retrying(|| {
+            sqlx::query!(
+                r#"WITH record AS (
+                   INSERT INTO charge_station_settings (charge_station_id) VALUES ($1)
+                   ON CONFLICT (charge_station_id) DO UPDATE SET charge_station_id = excluded.charge_station_id
+                   RETURNING charge_station_id
                )
                INSERT INTO charge_station_setting (charge_station_id, setting_key, setting_value, status, send_after)
-               SELECT $1, input.setting_key, input.setting_value, input.status, input.send_after
-               FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[])
+               SELECT record.charge_station_id, input.setting_key, input.setting_value, input.status, input.send_after
+               FROM record
+               CROSS JOIN unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[])
                     AS input(setting_key, setting_value, status, send_after)
                ON CONFLICT (charge_station_id, setting_key) DO UPDATE
                SET setting_value = excluded.setting_value, status = excluded.status, send_after = excluded.send_after"#,
-            charge_station_id,
-            &keys as &[&str],
-            &values as &[&str],
-            &statuses as &[&str],
-            &send_afters as _,
-        )
-        .execute(&self.pool)
+                charge_station_id,
+                &keys as &[&str],
+                &values as &[&str],
+                &statuses as &[&str],
+                &send_afters as _,
+            )
+            .execute(&self.pool)
+        })
         .await
         .map_err(map)?;
         Ok(())
@@ -84,17 +98,19 @@ impl ChargeStationSettingsStorage for PgStorage {
         &self,
         charge_station_id: &str,
     ) -> StoreResult<Option<ChargeStationSettings>> {
-        let rows = sqlx::query_as!(
-            SettingRow,
-            r#"SELECT record.charge_station_id,
+        let rows = retrying(|| {
+            sqlx::query_as!(
+                SettingRow,
+                r#"SELECT record.charge_station_id,
                       setting.setting_key AS "setting_key?", setting.setting_value AS "setting_value?",
                       setting.status AS "status?", setting.send_after
                FROM charge_station_settings record
                LEFT JOIN charge_station_setting setting USING (charge_station_id)
                WHERE record.charge_station_id = $1"#,
-            charge_station_id,
-        )
-        .fetch_all(&self.pool)
+                charge_station_id,
+            )
+            .fetch_all(&self.pool)
+        })
         .await
         .map_err(map)?;
         Ok(rows::settings(rows)?.into_iter().next())
@@ -105,9 +121,10 @@ impl ChargeStationSettingsStorage for PgStorage {
         page_size: usize,
         previous_charge_station_id: &str,
     ) -> StoreResult<Vec<ChargeStationSettings>> {
-        let rows = sqlx::query_as!(
-            SettingRow,
-            r#"WITH page AS (
+        let rows = retrying(|| {
+            sqlx::query_as!(
+                SettingRow,
+                r#"WITH page AS (
                    SELECT charge_station_id FROM charge_station_settings
                    WHERE charge_station_id > $1 ORDER BY charge_station_id LIMIT $2
                )
@@ -116,10 +133,11 @@ impl ChargeStationSettingsStorage for PgStorage {
                       setting.status AS "status?", setting.send_after
                FROM page LEFT JOIN charge_station_setting setting USING (charge_station_id)
                ORDER BY page.charge_station_id"#,
-            previous_charge_station_id,
-            sql_count(page_size),
-        )
-        .fetch_all(&self.pool)
+                previous_charge_station_id,
+                sql_count(page_size),
+            )
+            .fetch_all(&self.pool)
+        })
         .await
         .map_err(map)?;
         rows::settings(rows)
@@ -127,10 +145,12 @@ impl ChargeStationSettingsStorage for PgStorage {
 
     async fn delete_charge_station_settings(&self, charge_station_id: &str) -> StoreResult<()> {
         // Keys go with the record (ON DELETE CASCADE), under its row lock.
-        sqlx::query!("DELETE FROM charge_station_settings WHERE charge_station_id = $1", charge_station_id)
-            .execute(&self.pool)
-            .await
-            .map_err(map)?;
+        retrying(|| {
+            sqlx::query!("DELETE FROM charge_station_settings WHERE charge_station_id = $1", charge_station_id)
+                .execute(&self.pool)
+        })
+        .await
+        .map_err(map)?;
         Ok(())
     }
 }
@@ -141,13 +161,15 @@ impl ChargeStationRuntimeDetailsStorage for PgStorage {
         charge_station_id: &str,
         details: &ChargeStationRuntimeDetails,
     ) -> StoreResult<()> {
-        sqlx::query!(
-            r#"INSERT INTO charge_station_runtime_details (charge_station_id, ocpp_version) VALUES ($1, $2)
+        retrying(|| {
+            sqlx::query!(
+                r#"INSERT INTO charge_station_runtime_details (charge_station_id, ocpp_version) VALUES ($1, $2)
                ON CONFLICT (charge_station_id) DO UPDATE SET ocpp_version = excluded.ocpp_version"#,
-            charge_station_id,
-            details.ocpp_version,
-        )
-        .execute(&self.pool)
+                charge_station_id,
+                details.ocpp_version,
+            )
+            .execute(&self.pool)
+        })
         .await
         .map_err(map)?;
         Ok(())
@@ -157,11 +179,13 @@ impl ChargeStationRuntimeDetailsStorage for PgStorage {
         &self,
         charge_station_id: &str,
     ) -> StoreResult<Option<ChargeStationRuntimeDetails>> {
-        let row = sqlx::query!(
-            "SELECT ocpp_version FROM charge_station_runtime_details WHERE charge_station_id = $1",
-            charge_station_id,
-        )
-        .fetch_optional(&self.pool)
+        let row = retrying(|| {
+            sqlx::query!(
+                "SELECT ocpp_version FROM charge_station_runtime_details WHERE charge_station_id = $1",
+                charge_station_id,
+            )
+            .fetch_optional(&self.pool)
+        })
         .await
         .map_err(map)?;
         Ok(row.map(|row| ChargeStationRuntimeDetails { ocpp_version: row.ocpp_version }))
@@ -182,10 +206,14 @@ impl ChargeStationInstallCertificatesStorage for PgStorage {
         let send_afters: Vec<_> = list.iter().map(|c| c.send_after).collect();
         // A repeated id within the call takes its last values and its first position; new ids
         // draw positions from the identity sequence in call order; existing ids keep theirs.
-        sqlx::query!(
+        // As for settings, the record's row is locked before any certificate row, so merges of
+        // one station serialise (two merges naming the same ids in opposite orders would
+        // otherwise deadlock on the certificate rows) and positions follow the merge order.
+        retrying(|| sqlx::query!(
             r#"WITH record AS (
                    INSERT INTO charge_station_install_certificates (charge_station_id) VALUES ($1)
-                   ON CONFLICT DO NOTHING
+                   ON CONFLICT (charge_station_id) DO UPDATE SET charge_station_id = excluded.charge_station_id
+                   RETURNING charge_station_id
                ), input AS (
                    SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
                    WITH ORDINALITY AS input(certificate_id, certificate_type, certificate_data, status, send_after, ordinal)
@@ -196,8 +224,8 @@ impl ChargeStationInstallCertificatesStorage for PgStorage {
                )
                INSERT INTO charge_station_install_certificate
                    (charge_station_id, certificate_id, certificate_type, certificate_data, status, send_after)
-               SELECT $1, certificate_id, certificate_type, certificate_data, status, send_after
-               FROM last_per_id ORDER BY first_ordinal
+               SELECT record.charge_station_id, certificate_id, certificate_type, certificate_data, status, send_after
+               FROM record CROSS JOIN last_per_id ORDER BY first_ordinal
                ON CONFLICT (charge_station_id, certificate_id) DO UPDATE
                SET certificate_type = excluded.certificate_type, certificate_data = excluded.certificate_data,
                    status = excluded.status, send_after = excluded.send_after"#,
@@ -208,7 +236,7 @@ impl ChargeStationInstallCertificatesStorage for PgStorage {
             &statuses as &[&str],
             &send_afters as _,
         )
-        .execute(&self.pool)
+        .execute(&self.pool))
         .await
         .map_err(map)?;
         Ok(())
@@ -218,18 +246,20 @@ impl ChargeStationInstallCertificatesStorage for PgStorage {
         &self,
         charge_station_id: &str,
     ) -> StoreResult<Option<ChargeStationInstallCertificates>> {
-        let rows = sqlx::query_as!(
-            InstallCertificateRow,
-            r#"SELECT record.charge_station_id,
+        let rows = retrying(|| {
+            sqlx::query_as!(
+                InstallCertificateRow,
+                r#"SELECT record.charge_station_id,
                       cert.certificate_id AS "certificate_id?", cert.certificate_type AS "certificate_type?",
                       cert.certificate_data AS "certificate_data?", cert.status AS "status?", cert.send_after
                FROM charge_station_install_certificates record
                LEFT JOIN charge_station_install_certificate cert USING (charge_station_id)
                WHERE record.charge_station_id = $1
                ORDER BY cert.position"#,
-            charge_station_id,
-        )
-        .fetch_all(&self.pool)
+                charge_station_id,
+            )
+            .fetch_all(&self.pool)
+        })
         .await
         .map_err(map)?;
         Ok(rows::install_certificates(rows)?.into_iter().next())
@@ -240,9 +270,10 @@ impl ChargeStationInstallCertificatesStorage for PgStorage {
         page_size: usize,
         previous_charge_station_id: &str,
     ) -> StoreResult<Vec<ChargeStationInstallCertificates>> {
-        let rows = sqlx::query_as!(
-            InstallCertificateRow,
-            r#"WITH page AS (
+        let rows = retrying(|| {
+            sqlx::query_as!(
+                InstallCertificateRow,
+                r#"WITH page AS (
                    SELECT charge_station_id FROM charge_station_install_certificates
                    WHERE charge_station_id > $1 ORDER BY charge_station_id LIMIT $2
                )
@@ -251,10 +282,11 @@ impl ChargeStationInstallCertificatesStorage for PgStorage {
                       cert.certificate_data AS "certificate_data?", cert.status AS "status?", cert.send_after
                FROM page LEFT JOIN charge_station_install_certificate cert USING (charge_station_id)
                ORDER BY page.charge_station_id, cert.position"#,
-            previous_charge_station_id,
-            sql_count(page_size),
-        )
-        .fetch_all(&self.pool)
+                previous_charge_station_id,
+                sql_count(page_size),
+            )
+            .fetch_all(&self.pool)
+        })
         .await
         .map_err(map)?;
         rows::install_certificates(rows)
@@ -267,7 +299,7 @@ impl ChargeStationTriggerMessageStorage for PgStorage {
         charge_station_id: &str,
         trigger_message: &ChargeStationTriggerMessage,
     ) -> StoreResult<()> {
-        sqlx::query!(
+        retrying(|| sqlx::query!(
             r#"INSERT INTO charge_station_trigger_message (charge_station_id, trigger_message, trigger_status, send_after)
                VALUES ($1, $2, $3, $4)
                ON CONFLICT (charge_station_id) DO UPDATE
@@ -278,17 +310,19 @@ impl ChargeStationTriggerMessageStorage for PgStorage {
             trigger_message.trigger_status.as_str(),
             trigger_message.send_after,
         )
-        .execute(&self.pool)
+        .execute(&self.pool))
         .await
         .map_err(map)?;
         Ok(())
     }
 
     async fn delete_charge_station_trigger_message(&self, charge_station_id: &str) -> StoreResult<()> {
-        sqlx::query!("DELETE FROM charge_station_trigger_message WHERE charge_station_id = $1", charge_station_id)
-            .execute(&self.pool)
-            .await
-            .map_err(map)?;
+        retrying(|| {
+            sqlx::query!("DELETE FROM charge_station_trigger_message WHERE charge_station_id = $1", charge_station_id)
+                .execute(&self.pool)
+        })
+        .await
+        .map_err(map)?;
         Ok(())
     }
 
@@ -296,13 +330,15 @@ impl ChargeStationTriggerMessageStorage for PgStorage {
         &self,
         charge_station_id: &str,
     ) -> StoreResult<Option<ChargeStationTriggerMessage>> {
-        let row = sqlx::query_as!(
-            TriggerRow,
-            r#"SELECT charge_station_id, trigger_message, trigger_status, send_after
+        let row = retrying(|| {
+            sqlx::query_as!(
+                TriggerRow,
+                r#"SELECT charge_station_id, trigger_message, trigger_status, send_after
                FROM charge_station_trigger_message WHERE charge_station_id = $1"#,
-            charge_station_id,
-        )
-        .fetch_optional(&self.pool)
+                charge_station_id,
+            )
+            .fetch_optional(&self.pool)
+        })
         .await
         .map_err(map)?;
         row.map(rows::trigger).transpose()
@@ -313,15 +349,17 @@ impl ChargeStationTriggerMessageStorage for PgStorage {
         page_size: usize,
         previous_charge_station_id: &str,
     ) -> StoreResult<Vec<ChargeStationTriggerMessage>> {
-        let rows = sqlx::query_as!(
-            TriggerRow,
-            r#"SELECT charge_station_id, trigger_message, trigger_status, send_after
+        let rows = retrying(|| {
+            sqlx::query_as!(
+                TriggerRow,
+                r#"SELECT charge_station_id, trigger_message, trigger_status, send_after
                FROM charge_station_trigger_message
                WHERE charge_station_id > $1 ORDER BY charge_station_id LIMIT $2"#,
-            previous_charge_station_id,
-            sql_count(page_size),
-        )
-        .fetch_all(&self.pool)
+                previous_charge_station_id,
+                sql_count(page_size),
+            )
+            .fetch_all(&self.pool)
+        })
         .await
         .map_err(map)?;
         rows.into_iter().map(rows::trigger).collect()

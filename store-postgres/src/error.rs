@@ -40,6 +40,12 @@ impl From<Unreadable> for StoreError {
     }
 }
 
+/// Whether PostgreSQL aborted the statement as a whole (serialization failure, deadlock
+/// detected): it had no effect and may be run again.
+pub(crate) fn aborted_without_effect(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(db) if matches!(db.code().as_deref(), Some(SERIALIZATION_FAILURE | DEADLOCK_DETECTED)))
+}
+
 fn classify(err: &sqlx::Error) -> ErrorKind {
     match err {
         sqlx::Error::Io(_)
@@ -49,7 +55,7 @@ fn classify(err: &sqlx::Error) -> ErrorKind {
         | sqlx::Error::WorkerCrashed => ErrorKind::Unavailable,
         sqlx::Error::Database(db) => {
             let code = db.code().unwrap_or_default();
-            if code == SERIALIZATION_FAILURE || code == DEADLOCK_DETECTED {
+            if aborted_without_effect(err) {
                 ErrorKind::Conflict
             } else if code.starts_with(CONNECTION_EXCEPTION_CLASS)
                 || [ADMIN_SHUTDOWN, CRASH_SHUTDOWN, CANNOT_CONNECT_NOW, TOO_MANY_CONNECTIONS].contains(&code.as_ref())

@@ -9,6 +9,7 @@ mod config;
 mod error;
 mod location;
 mod ocpi;
+mod retry;
 mod rows;
 #[cfg(feature = "test-support")]
 pub mod test_support;

@@ -6,6 +6,7 @@ use store_core::*;
 
 use crate::PgStorage;
 use crate::error::map;
+use crate::retry::retrying;
 use crate::rows::{self, MeterValueColumns, TransactionRow};
 
 /// One row of STORE_CONTRACT.md §2.7: the record a write creates when the transaction is
@@ -33,7 +34,7 @@ impl PgStorage {
         write: Write<'_>,
     ) -> StoreResult<()> {
         let columns = MeterValueColumns::new(meter_values);
-        sqlx::query!(
+        retrying(|| sqlx::query!(
             r#"WITH upserted AS (
                    INSERT INTO charging_transaction AS t
                        (charge_station_id, transaction_id, id_token, token_type, start_seq_no, ended_seq_no,
@@ -89,7 +90,7 @@ impl PgStorage {
             &columns.multiplier as _,
             &columns.value,
         )
-        .execute(&self.pool)
+        .execute(&self.pool))
         .await
         .map_err(map)?;
         Ok(())
@@ -98,7 +99,8 @@ impl PgStorage {
 
 impl TransactionStorage for PgStorage {
     async fn transactions(&self) -> StoreResult<Vec<Transaction>> {
-        let rows = sqlx::query_as!(
+        let rows = retrying(|| {
+            sqlx::query_as!(
             TransactionRow,
             r#"SELECT t.charge_station_id, t.transaction_id, t.id_token, t.token_type, t.start_seq_no, t.ended_seq_no,
                       t.updated_seq_no_count, t.offline, m.recorded_at AS "recorded_at?",
@@ -111,6 +113,7 @@ impl TransactionStorage for PgStorage {
                ORDER BY t.charge_station_id, t.transaction_id, m.ordinal"#,
         )
         .fetch_all(&self.pool)
+        })
         .await
         .map_err(map)?;
         rows::transactions(rows)
@@ -121,7 +124,8 @@ impl TransactionStorage for PgStorage {
         charge_station_id: &str,
         transaction_id: &str,
     ) -> StoreResult<Option<Transaction>> {
-        let rows = sqlx::query_as!(
+        let rows = retrying(|| {
+            sqlx::query_as!(
             TransactionRow,
             r#"SELECT t.charge_station_id, t.transaction_id, t.id_token, t.token_type, t.start_seq_no, t.ended_seq_no,
                       t.updated_seq_no_count, t.offline, m.recorded_at AS "recorded_at?",
@@ -137,6 +141,7 @@ impl TransactionStorage for PgStorage {
             transaction_id,
         )
         .fetch_all(&self.pool)
+        })
         .await
         .map_err(map)?;
         Ok(rows::transactions(rows)?.into_iter().next())

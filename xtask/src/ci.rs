@@ -16,7 +16,7 @@ pub fn run() -> Result {
     memory_only_manager_has_no_sqlx()?;
     exec(&mut cargo(["test", "-p", "manager", "--no-default-features", "--features", "memory", "--lib"]))?;
     api_check::run(api_check::Args::all())?;
-    run_suite(BackendChoice::All, None)?;
+    run_suite(BackendChoice::All, None, None)?;
     // A smoke test of the benchmarks and the report; no assertion on speed.
     bench::run(bench::Args::quick())
 }

@@ -13,9 +13,13 @@ pub struct Args {
     /// Model cases per backend (overrides CONFORMANCE_CASES).
     #[arg(long)]
     cases: Option<u32>,
+    /// Concurrent histories per backend for the linearizability check (overrides
+    /// CONFORMANCE_HISTORIES).
+    #[arg(long)]
+    histories: Option<u32>,
 }
 
-pub fn run_suite(choice: BackendChoice, cases: Option<u32>) -> Result {
+pub fn run_suite(choice: BackendChoice, cases: Option<u32>, histories: Option<u32>) -> Result {
     let mut lines = Vec::new();
     let mut failed = Vec::new();
     for backend in choice.backends() {
@@ -23,6 +27,9 @@ pub fn run_suite(choice: BackendChoice, cases: Option<u32>) -> Result {
         let mut command = cargo(["run", "--quiet", "-p", backend.crate_name(), "--example", &example, "--"]);
         if let Some(cases) = cases {
             command.args(["--cases", &cases.to_string()]);
+        }
+        if let Some(histories) = histories {
+            command.args(["--histories", &histories.to_string()]);
         }
         let output = command
             .stderr(Stdio::inherit())
@@ -41,5 +48,5 @@ pub fn run_suite(choice: BackendChoice, cases: Option<u32>) -> Result {
 }
 
 pub fn run(args: &Args) -> Result {
-    run_suite(args.backend, args.cases)
+    run_suite(args.backend, args.cases, args.histories)
 }

@@ -59,12 +59,13 @@ impl RunOptions {
     }
 }
 
-fn runner(options: RunOptions) -> TestRunner {
-    let failure_persistence =
-        options.persist_failures.then(|| Box::new(FileFailurePersistence::Direct(REGRESSIONS)) as Box<_>);
-    let max_shrink_iters = if options.shrink { Config::default().max_shrink_iters } else { 0 };
-    let config = Config { cases: options.cases, failure_persistence, max_shrink_iters, ..Config::default() };
-    if options.deterministic {
+/// A proptest runner for `cases` cases that keeps failures in `regressions` (when given),
+/// generates from a fixed seed when `deterministic`, and shrinks only when `shrink`.
+pub(crate) fn runner(cases: u32, regressions: Option<&'static str>, deterministic: bool, shrink: bool) -> TestRunner {
+    let failure_persistence = regressions.map(|path| Box::new(FileFailurePersistence::Direct(path)) as Box<_>);
+    let max_shrink_iters = if shrink { Config::default().max_shrink_iters } else { 0 };
+    let config = Config { cases, failure_persistence, max_shrink_iters, ..Config::default() };
+    if deterministic {
         let rng = TestRng::deterministic_rng(config.rng_algorithm);
         TestRunner::new_with_rng(config, rng)
     } else {
@@ -72,13 +73,13 @@ fn runner(options: RunOptions) -> TestRunner {
     }
 }
 
-async fn fresh(backend: &dyn Backend) -> Result<(Instance, Arc<store_core::TestClock>), String> {
+pub(crate) async fn fresh(backend: &dyn Backend) -> Result<(Instance, Arc<store_core::TestClock>), String> {
     let clock = new_clock();
     let instance = backend.instance(clock.clone() as Arc<dyn Clock>).await?;
     Ok((instance, clock))
 }
 
-async fn teardown(instance: Instance) {
+pub(crate) async fn teardown(instance: Instance) {
     if let Some(teardown) = instance.teardown {
         teardown.await;
     }
@@ -147,7 +148,12 @@ where
     let handle = tokio::runtime::Handle::current();
     let strategy = ModelMachine::sequential_strategy(1..options.max_steps);
     tokio::task::spawn_blocking(move || {
-        let mut runner = runner(options);
+        let mut runner = runner(
+            options.cases,
+            options.persist_failures.then_some(REGRESSIONS),
+            options.deterministic,
+            options.shrink,
+        );
         let result = runner.run(&strategy, |(_, ops, seen)| {
             // The seen-counter only serves shrinking; the strategy panics if it was advanced
             // for a failing case that is not going to be shrunk.

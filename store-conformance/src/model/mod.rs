@@ -3,10 +3,10 @@
 //! (property test) or two backends with each other (differential test) after every step.
 
 mod execute;
-mod machine;
+pub(crate) mod machine;
 mod op;
 mod reference;
-mod strategy;
+pub(crate) mod strategy;
 
 pub use execute::execute;
 pub use machine::{ModelMachine, RunOptions, run_differential, run_model};

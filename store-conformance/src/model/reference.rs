@@ -11,7 +11,7 @@ use super::op::{Observed, Op};
 use crate::backend::clock_start;
 use crate::fixtures::{CERT1, CERT1_KEY, CERT2, CERT2_KEY, CERT3, CERT3_KEY};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Model {
     now: DateTime<Utc>,
     auth: BTreeMap<String, ChargeStationAuth>,

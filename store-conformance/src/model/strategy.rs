@@ -12,7 +12,7 @@ use super::op::Op;
 use crate::fixtures::*;
 
 /// One of `keys`, or rarely the first key with a NUL inside.
-fn key(keys: &'static [&'static str]) -> BoxedStrategy<String> {
+pub(crate) fn key(keys: &'static [&'static str]) -> BoxedStrategy<String> {
     prop_oneof![
         20 => select(keys).prop_map(str::to_owned),
         1 => select(keys).prop_map(|k| format!("{k}\0")),
@@ -20,19 +20,19 @@ fn key(keys: &'static [&'static str]) -> BoxedStrategy<String> {
     .boxed()
 }
 
-fn station() -> BoxedStrategy<String> {
+pub(crate) fn station() -> BoxedStrategy<String> {
     key(&["a", "B", "a b", "é", ""])
 }
 
-fn text() -> BoxedStrategy<String> {
+pub(crate) fn text() -> BoxedStrategy<String> {
     key(&["", "x", "X y", "ü"])
 }
 
-fn optional_text() -> BoxedStrategy<Option<String>> {
+pub(crate) fn optional_text() -> BoxedStrategy<Option<String>> {
     proptest::option::of(text()).boxed()
 }
 
-fn instant() -> BoxedStrategy<Option<DateTime<Utc>>> {
+pub(crate) fn instant() -> BoxedStrategy<Option<DateTime<Utc>>> {
     prop_oneof![
         4 => Just(None),
         4 => (-62_000_000_000i64..100_000_000_000, 0u32..1_000_000_000)
@@ -43,11 +43,11 @@ fn instant() -> BoxedStrategy<Option<DateTime<Utc>>> {
     .boxed()
 }
 
-fn page_size() -> BoxedStrategy<usize> {
+pub(crate) fn page_size() -> BoxedStrategy<usize> {
     prop_oneof![6 => 0usize..5, 1 => Just(usize::MAX)].boxed()
 }
 
-fn float() -> BoxedStrategy<f64> {
+pub(crate) fn float() -> BoxedStrategy<f64> {
     prop_oneof![
         3 => select(&[0.0, -0.0, 1.5, f64::NAN, -f64::NAN, f64::INFINITY, f64::NEG_INFINITY, f64::MAX][..]),
         1 => any::<u64>().prop_map(f64::from_bits),
@@ -55,7 +55,7 @@ fn float() -> BoxedStrategy<f64> {
     .boxed()
 }
 
-fn sampled_value() -> BoxedStrategy<SampledValue> {
+pub(crate) fn sampled_value() -> BoxedStrategy<SampledValue> {
     let unit =
         proptest::option::of((text(), any::<i64>()).prop_map(|(unit, multiplier)| UnitOfMeasure { unit, multiplier }));
     (optional_text(), optional_text(), optional_text(), optional_text(), unit, float())
@@ -70,7 +70,7 @@ fn sampled_value() -> BoxedStrategy<SampledValue> {
         .boxed()
 }
 
-fn meter_values() -> BoxedStrategy<Vec<MeterValue>> {
+pub(crate) fn meter_values() -> BoxedStrategy<Vec<MeterValue>> {
     vec((vec(sampled_value(), 0..3), key(&["2024-01-01T00:00:00Z", "2024-01-01T01:00:00.5+01:00", ""])), 0..3)
         .prop_map(|values| {
             values.into_iter().map(|(sampled_values, timestamp)| MeterValue { sampled_values, timestamp }).collect()
@@ -78,11 +78,11 @@ fn meter_values() -> BoxedStrategy<Vec<MeterValue>> {
         .boxed()
 }
 
-fn seq_no() -> BoxedStrategy<i64> {
+pub(crate) fn seq_no() -> BoxedStrategy<i64> {
     prop_oneof![-1i64..4, any::<i64>()].boxed()
 }
 
-fn auth() -> BoxedStrategy<ChargeStationAuth> {
+pub(crate) fn auth() -> BoxedStrategy<ChargeStationAuth> {
     (select(SecurityProfile::ALL.to_vec()), text(), any::<bool>())
         .prop_map(|(security_profile, base64_sha256_password, invalid_username_allowed)| ChargeStationAuth {
             security_profile,
@@ -92,7 +92,7 @@ fn auth() -> BoxedStrategy<ChargeStationAuth> {
         .boxed()
 }
 
-fn settings() -> BoxedStrategy<ChargeStationSettings> {
+pub(crate) fn settings() -> BoxedStrategy<ChargeStationSettings> {
     let setting = (text(), select(ChargeStationSettingStatus::ALL), instant())
         .prop_map(|(value, status, send_after)| ChargeStationSetting { value, status, send_after });
     (text(), btree_map(key(&["k1", "K/2;x", "k 3"]), setting, 0..=2))
@@ -100,7 +100,7 @@ fn settings() -> BoxedStrategy<ChargeStationSettings> {
         .boxed()
 }
 
-fn install_certificates() -> BoxedStrategy<ChargeStationInstallCertificates> {
+pub(crate) fn install_certificates() -> BoxedStrategy<ChargeStationInstallCertificates> {
     let certificate = (
         select(CertificateType::ALL),
         key(&["c1", "c2", "C3"]),
@@ -125,7 +125,7 @@ fn install_certificates() -> BoxedStrategy<ChargeStationInstallCertificates> {
         .boxed()
 }
 
-fn trigger() -> BoxedStrategy<ChargeStationTriggerMessage> {
+pub(crate) fn trigger() -> BoxedStrategy<ChargeStationTriggerMessage> {
     (text(), select(TriggerMessage::ALL), select(TriggerStatus::ALL), instant())
         .prop_map(|(charge_station_id, trigger_message, trigger_status, send_after)| ChargeStationTriggerMessage {
             charge_station_id,
@@ -136,7 +136,7 @@ fn trigger() -> BoxedStrategy<ChargeStationTriggerMessage> {
         .boxed()
 }
 
-fn token() -> BoxedStrategy<Token> {
+pub(crate) fn token() -> BoxedStrategy<Token> {
     let names = (text(), text(), text(), key(&["u1", "U1", "u 2", "é"]), text());
     let rest =
         (optional_text(), text(), optional_text(), any::<bool>(), optional_text(), select(CacheMode::ALL), text());
@@ -163,7 +163,7 @@ fn token() -> BoxedStrategy<Token> {
         .boxed()
 }
 
-fn pem() -> BoxedStrategy<String> {
+pub(crate) fn pem() -> BoxedStrategy<String> {
     prop_oneof![
         select(&[CERT1, CERT2, CERT3][..]).prop_map(str::to_owned),
         Just(format!("junk before\n{CERT2}{CERT1}trailing")),
@@ -174,7 +174,7 @@ fn pem() -> BoxedStrategy<String> {
     .boxed()
 }
 
-fn certificate_hash() -> BoxedStrategy<String> {
+pub(crate) fn certificate_hash() -> BoxedStrategy<String> {
     prop_oneof![
         select(&[CERT1_KEY, CERT2_KEY, CERT3_KEY][..]).prop_map(str::to_owned),
         Just(format!("{CERT1_KEY}=")),
@@ -183,29 +183,29 @@ fn certificate_hash() -> BoxedStrategy<String> {
     .boxed()
 }
 
-fn role() -> BoxedStrategy<String> {
+pub(crate) fn role() -> BoxedStrategy<String> {
     key(&["EMSP", "CPO"])
 }
 
-fn country_code() -> BoxedStrategy<String> {
+pub(crate) fn country_code() -> BoxedStrategy<String> {
     key(&["GB", "NL", "G:B"])
 }
 
-fn party_id() -> BoxedStrategy<String> {
+pub(crate) fn party_id() -> BoxedStrategy<String> {
     key(&["TWK", "X:Y"])
 }
 
-fn party() -> BoxedStrategy<OcpiParty> {
+pub(crate) fn party() -> BoxedStrategy<OcpiParty> {
     (country_code(), party_id(), role(), text(), text())
         .prop_map(|(country_code, party_id, role, url, token)| OcpiParty { country_code, party_id, role, url, token })
         .boxed()
 }
 
-fn location_id() -> BoxedStrategy<String> {
+pub(crate) fn location_id() -> BoxedStrategy<String> {
     key(&["l1", "L2", "l 3"])
 }
 
-fn location() -> BoxedStrategy<Location> {
+pub(crate) fn location() -> BoxedStrategy<Location> {
     let connector = (text(), text(), any::<i32>(), any::<i32>(), text()).prop_map(
         |(format, id, max_amperage, max_voltage, last_updated)| Connector {
             format,
@@ -230,16 +230,50 @@ fn location() -> BoxedStrategy<Location> {
         .boxed()
 }
 
-fn registration() -> BoxedStrategy<OcpiRegistration> {
+pub(crate) fn registration() -> BoxedStrategy<OcpiRegistration> {
     select(OcpiRegistrationStatus::ALL).prop_map(|status| OcpiRegistration { status }).boxed()
 }
 
-fn registration_token() -> BoxedStrategy<String> {
+pub(crate) fn registration_token() -> BoxedStrategy<String> {
     key(&["r1", "R1"])
 }
 
-fn transaction_id() -> BoxedStrategy<String> {
+pub(crate) fn transaction_id() -> BoxedStrategy<String> {
     key(&["t1", "t-2"])
+}
+
+/// `create_transaction` on the given keys with any values.
+pub(crate) fn create_transaction(cs: BoxedStrategy<String>, tx: BoxedStrategy<String>) -> BoxedStrategy<Op> {
+    (cs, tx, text(), text(), meter_values(), seq_no(), any::<bool>())
+        .prop_map(|(cs, tx, id_token, token_type, meter_values, seq_no, offline)| Op::CreateTransaction {
+            cs,
+            tx,
+            id_token,
+            token_type,
+            meter_values,
+            seq_no,
+            offline,
+        })
+        .boxed()
+}
+
+/// `update_transaction` on the given keys with any meter values.
+pub(crate) fn update_transaction(cs: BoxedStrategy<String>, tx: BoxedStrategy<String>) -> BoxedStrategy<Op> {
+    (cs, tx, meter_values()).prop_map(|(cs, tx, meter_values)| Op::UpdateTransaction { cs, tx, meter_values }).boxed()
+}
+
+/// `end_transaction` on the given keys with any values.
+pub(crate) fn end_transaction(cs: BoxedStrategy<String>, tx: BoxedStrategy<String>) -> BoxedStrategy<Op> {
+    (cs, tx, text(), text(), meter_values(), seq_no())
+        .prop_map(|(cs, tx, id_token, token_type, meter_values, seq_no)| Op::EndTransaction {
+            cs,
+            tx,
+            id_token,
+            token_type,
+            meter_values,
+            seq_no,
+        })
+        .boxed()
 }
 
 /// Any operation of the store API.
@@ -284,39 +318,9 @@ pub fn op() -> BoxedStrategy<Op> {
         (1, (page_size(), page_size()).prop_map(|(offset, limit)| Op::ListTokens { offset, limit }).boxed()),
         (1, Just(Op::Transactions).boxed()),
         (3, (station(), transaction_id()).prop_map(|(cs, tx)| Op::FindTransaction { cs, tx }).boxed()),
-        (
-            3,
-            (station(), transaction_id(), text(), text(), meter_values(), seq_no(), any::<bool>())
-                .prop_map(|(cs, tx, id_token, token_type, meter_values, seq_no, offline)| Op::CreateTransaction {
-                    cs,
-                    tx,
-                    id_token,
-                    token_type,
-                    meter_values,
-                    seq_no,
-                    offline,
-                })
-                .boxed(),
-        ),
-        (
-            3,
-            (station(), transaction_id(), meter_values())
-                .prop_map(|(cs, tx, meter_values)| Op::UpdateTransaction { cs, tx, meter_values })
-                .boxed(),
-        ),
-        (
-            3,
-            (station(), transaction_id(), text(), text(), meter_values(), seq_no())
-                .prop_map(|(cs, tx, id_token, token_type, meter_values, seq_no)| Op::EndTransaction {
-                    cs,
-                    tx,
-                    id_token,
-                    token_type,
-                    meter_values,
-                    seq_no,
-                })
-                .boxed(),
-        ),
+        (3, create_transaction(station(), transaction_id())),
+        (3, update_transaction(station(), transaction_id())),
+        (3, end_transaction(station(), transaction_id())),
         (1, pem().prop_map(|pem| Op::SetCertificate { pem }).boxed()),
         (1, certificate_hash().prop_map(|hash| Op::LookupCertificate { hash }).boxed()),
         (1, certificate_hash().prop_map(|hash| Op::DeleteCertificate { hash }).boxed()),

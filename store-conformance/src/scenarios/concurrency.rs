@@ -12,7 +12,7 @@ pub const TASKS: usize = 8;
 pub const CALLS_PER_TASK: usize = 200;
 
 /// Runs `body(task)` on `tasks` tasks at once and joins them all.
-async fn on_tasks<F, Fut>(tasks: usize, body: F) -> Outcome
+pub(crate) async fn on_tasks<F, Fut>(tasks: usize, body: F) -> Outcome
 where
     F: Fn(usize) -> Fut,
     Fut: std::future::Future<Output = Outcome> + Send + 'static,

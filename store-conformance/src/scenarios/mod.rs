@@ -6,6 +6,7 @@ pub mod concurrency;
 pub mod install_certificates;
 pub mod location;
 pub mod ocpi;
+pub mod races;
 pub mod settings;
 pub mod token;
 pub mod transaction;
@@ -73,6 +74,9 @@ macro_rules! for_each_scenario {
             concurrency::concurrent_transaction_updates_lose_nothing,
             concurrency::concurrent_settings_merges_keep_every_key,
             concurrency::concurrent_install_certificate_merges_keep_every_id,
+            races::concurrent_settings_merges_and_deletes_never_fail,
+            races::concurrent_install_certificate_merges_in_opposite_orders_never_fail,
+            races::concurrent_lists_never_skip_an_earlier_write,
         }
     };
 }

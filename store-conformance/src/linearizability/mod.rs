@@ -1,0 +1,116 @@
+//! The linearizability check: small concurrent histories run against a backend, each of which
+//! must be explained by some sequential order of its calls, consistent with real time, replayed
+//! on the reference model. This is what several manager replicas sharing one database rely on:
+//! every call atomic, no call failing where a sequential run would succeed.
+
+mod history;
+mod record;
+mod search;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use proptest::test_runner::{TestCaseError, TestError};
+
+pub use history::{Plan, plan};
+pub use record::{Call, run};
+pub use search::{Stuck, describe, linearize};
+
+use crate::backend::Backend;
+use crate::model::Model;
+use crate::model::machine::{fresh, runner, teardown};
+
+/// Where failing histories are kept (as proptest seeds), so that they run first next time.
+const REGRESSIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/proptest-regressions/linearizability.txt");
+
+/// A failing history may pass on the next run (timing decides); while shrinking, a smaller
+/// history counts as failing if any of this many runs fails.
+const RUNS_PER_SHRINK_CANDIDATE: usize = 8;
+
+#[derive(Debug, Clone, Copy)]
+pub struct HistoryOptions {
+    pub histories: u32,
+    pub max_tasks: usize,
+    pub max_calls_per_task: usize,
+    /// Record failures in the committed regression file (off for deliberately broken backends).
+    pub persist_failures: bool,
+    /// Generate from a fixed seed.
+    pub deterministic: bool,
+    /// Shrink a failing history to a smaller one that still fails.
+    pub shrink: bool,
+}
+
+impl HistoryOptions {
+    pub fn new(histories: u32) -> Self {
+        HistoryOptions {
+            histories,
+            max_tasks: 4,
+            max_calls_per_task: 4,
+            persist_failures: true,
+            deterministic: false,
+            shrink: true,
+        }
+    }
+}
+
+/// Runs `plan` once on a fresh engine of `backend` and checks its history.
+pub async fn check_plan(backend: &dyn Backend, plan: &Plan) -> Result<(), String> {
+    let (instance, clock) = fresh(backend).await?;
+    let calls = run(instance.engine.clone(), clock, plan).await;
+    teardown(instance).await;
+    let calls = calls?;
+    linearize(&Model::default(), &calls).map(|_| ()).map_err(|stuck| {
+        format!(
+            "{} calls on {} tasks are not linearizable on {}:\n{}",
+            calls.len(),
+            plan.tasks.len(),
+            backend.name(),
+            describe(&calls, &stuck)
+        )
+    })
+}
+
+/// Checks `options.histories` generated histories; returns how many were linearizable (all of
+/// them) or the smallest failing plan found, with its history.
+pub async fn run_histories(backend: Arc<dyn Backend>, options: HistoryOptions) -> Result<u32, String> {
+    let handle = tokio::runtime::Handle::current();
+    // How many histories ran before the first failure (0 while none failed): the failure
+    // report says how long finding it took.
+    let first_failure = Arc::new(AtomicU32::new(0));
+    let tried = Arc::new(AtomicU32::new(0));
+    tokio::task::spawn_blocking(move || {
+        let strategy = plan(options.max_tasks, options.max_calls_per_task);
+        let mut runner = runner(
+            options.histories,
+            options.persist_failures.then_some(REGRESSIONS),
+            options.deterministic,
+            options.shrink,
+        );
+        let result = runner.run(&strategy, |plan| {
+            let shrinking = first_failure.load(Ordering::Relaxed) > 0;
+            let runs = if shrinking { RUNS_PER_SHRINK_CANDIDATE } else { 1 };
+            if !shrinking {
+                tried.fetch_add(1, Ordering::Relaxed);
+            }
+            for _ in 0..runs {
+                if let Err(failure) = handle.block_on(check_plan(backend.as_ref(), &plan)) {
+                    let _ = first_failure.compare_exchange(0, tried.load(Ordering::Relaxed), Ordering::Relaxed, Ordering::Relaxed);
+                    return Err(TestCaseError::fail(failure));
+                }
+            }
+            Ok(())
+        });
+        match result {
+            Ok(()) => Ok(options.histories),
+            Err(TestError::Fail(reason, plan)) => Err(format!(
+                "first failing history: number {} of this run\n{reason}\nsmallest failing plan ({} calls; replay it with linearizability::check_plan), one task per line:\n{}",
+                first_failure.load(Ordering::Relaxed),
+                plan.calls(),
+                plan.to_json_lines()
+            )),
+            Err(TestError::Abort(reason)) => Err(format!("aborted: {reason}")),
+        }
+    })
+    .await
+    .map_err(|err| format!("linearizability check panicked: {err}"))?
+}
