@@ -25,7 +25,6 @@ where
     for _ in 1..ATTEMPTS {
         match statement().await {
             Err(err) if aborted_without_effect(&err) => {
-                tracing::debug!(error = %err, "statement aborted without effect; running it again");
                 tokio::time::sleep(pause).await;
                 pause *= 2;
             }

@@ -11,8 +11,8 @@ use store_core::*;
 
 use crate::model::Op;
 use crate::model::strategy::{
-    auth, certificate_hash, create_transaction, end_transaction, instant, location, party, pem, registration, text,
-    token, trigger, update_transaction,
+    auth, certificate_hash, create_transaction, end_transaction, instant, location, party, pem, registration,
+    set_runtime_details, text, token, trigger, update_transaction,
 };
 
 /// Calls made one after another first (so that the concurrent calls meet existing records),
@@ -149,15 +149,7 @@ fn other_calls() -> Arms {
     vec![
         (1, (station(), auth()).prop_map(|(cs, auth)| Op::SetAuth { cs, auth }).boxed()),
         (1, station().prop_map(|cs| Op::LookupAuth { cs }).boxed()),
-        (
-            1,
-            (station(), text())
-                .prop_map(|(cs, ocpp_version)| Op::SetRuntimeDetails {
-                    cs,
-                    details: ChargeStationRuntimeDetails { ocpp_version },
-                })
-                .boxed(),
-        ),
+        (1, set_runtime_details(station())),
         (1, station().prop_map(|cs| Op::LookupRuntimeDetails { cs }).boxed()),
         (1, pem().prop_map(|pem| Op::SetCertificate { pem }).boxed()),
         (1, certificate_hash().prop_map(|hash| Op::LookupCertificate { hash }).boxed()),

@@ -7,8 +7,8 @@ mod history;
 mod record;
 mod search;
 
+use std::cell::Cell;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use proptest::test_runner::{TestCaseError, TestError};
 
@@ -74,10 +74,6 @@ pub async fn check_plan(backend: &dyn Backend, plan: &Plan) -> Result<(), String
 /// them) or the smallest failing plan found, with its history.
 pub async fn run_histories(backend: Arc<dyn Backend>, options: HistoryOptions) -> Result<u32, String> {
     let handle = tokio::runtime::Handle::current();
-    // How many histories ran before the first failure (0 while none failed): the failure
-    // report says how long finding it took.
-    let first_failure = Arc::new(AtomicU32::new(0));
-    let tried = Arc::new(AtomicU32::new(0));
     tokio::task::spawn_blocking(move || {
         let strategy = plan(options.max_tasks, options.max_calls_per_task);
         let mut runner = runner(
@@ -86,15 +82,21 @@ pub async fn run_histories(backend: Arc<dyn Backend>, options: HistoryOptions) -
             options.deterministic,
             options.shrink,
         );
+        // Histories generated so far, and which of them failed first (0 while none has): the
+        // report says how long finding it took, and later runs are shrink candidates.
+        let generated = Cell::new(0u32);
+        let first_failure = Cell::new(0u32);
         let result = runner.run(&strategy, |plan| {
-            let shrinking = first_failure.load(Ordering::Relaxed) > 0;
-            let runs = if shrinking { RUNS_PER_SHRINK_CANDIDATE } else { 1 };
+            let shrinking = first_failure.get() > 0;
             if !shrinking {
-                tried.fetch_add(1, Ordering::Relaxed);
+                generated.set(generated.get() + 1);
             }
+            let runs = if shrinking { RUNS_PER_SHRINK_CANDIDATE } else { 1 };
             for _ in 0..runs {
                 if let Err(failure) = handle.block_on(check_plan(backend.as_ref(), &plan)) {
-                    let _ = first_failure.compare_exchange(0, tried.load(Ordering::Relaxed), Ordering::Relaxed, Ordering::Relaxed);
+                    if !shrinking {
+                        first_failure.set(generated.get());
+                    }
                     return Err(TestCaseError::fail(failure));
                 }
             }
@@ -103,8 +105,8 @@ pub async fn run_histories(backend: Arc<dyn Backend>, options: HistoryOptions) -
         match result {
             Ok(()) => Ok(options.histories),
             Err(TestError::Fail(reason, plan)) => Err(format!(
-                "first failing history: number {} of this run\n{reason}\nsmallest failing plan ({} calls; replay it with linearizability::check_plan), one task per line:\n{}",
-                first_failure.load(Ordering::Relaxed),
+                "first failing history: number {} of this run\n{reason}\nsmallest failing plan ({} calls; replay it with linearizability::check_plan), the setup and then one task per line:\n{}",
+                first_failure.get(),
                 plan.calls(),
                 plan.to_json_lines()
             )),

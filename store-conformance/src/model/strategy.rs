@@ -242,6 +242,16 @@ pub(crate) fn transaction_id() -> BoxedStrategy<String> {
     key(&["t1", "t-2"])
 }
 
+/// `set_charge_station_runtime_details` on the given stations with any version.
+pub(crate) fn set_runtime_details(cs: BoxedStrategy<String>) -> BoxedStrategy<Op> {
+    (cs, text())
+        .prop_map(|(cs, ocpp_version)| Op::SetRuntimeDetails {
+            cs,
+            details: ChargeStationRuntimeDetails { ocpp_version },
+        })
+        .boxed()
+}
+
 /// `create_transaction` on the given keys with any values.
 pub(crate) fn create_transaction(cs: BoxedStrategy<String>, tx: BoxedStrategy<String>) -> BoxedStrategy<Op> {
     (cs, tx, text(), text(), meter_values(), seq_no(), any::<bool>())
@@ -286,15 +296,7 @@ pub fn op() -> BoxedStrategy<Op> {
         (3, station().prop_map(|cs| Op::LookupSettings { cs }).boxed()),
         (1, (page_size(), station()).prop_map(|(page_size, after)| Op::ListSettings { page_size, after }).boxed()),
         (1, station().prop_map(|cs| Op::DeleteSettings { cs }).boxed()),
-        (
-            1,
-            (station(), text())
-                .prop_map(|(cs, ocpp_version)| Op::SetRuntimeDetails {
-                    cs,
-                    details: ChargeStationRuntimeDetails { ocpp_version },
-                })
-                .boxed(),
-        ),
+        (1, set_runtime_details(station())),
         (1, station().prop_map(|cs| Op::LookupRuntimeDetails { cs }).boxed()),
         (
             3,
