@@ -8,6 +8,7 @@
 pub mod certificate;
 pub mod clock;
 pub mod error;
+pub mod grouping;
 mod layer;
 pub mod model;
 pub mod operation;

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use sqlx::types::Json;
+use store_core::grouping::group_by_parent;
 use store_core::time::format_last_updated;
 use store_core::*;
 
@@ -14,26 +15,6 @@ pub(crate) fn parse<T>(column: &'static str, value: &str, parse: fn(&str) -> Opt
 pub(crate) fn security_profile(value: i16) -> StoreResult<SecurityProfile> {
     SecurityProfile::from_i16(value)
         .ok_or_else(|| Unreadable::UnknownValue { column: "security_profile", value: value.to_string() }.into())
-}
-
-/// Groups rows of a parent LEFT JOIN children query, already ordered by parent key, into
-/// (parent key, children) pairs. Rows whose child part is `None` contribute no child.
-pub(crate) fn group_by_parent<R, C>(
-    rows: Vec<R>,
-    parent_key: impl Fn(&R) -> &str,
-    mut child: impl FnMut(&R) -> StoreResult<Option<C>>,
-) -> StoreResult<Vec<(String, Vec<C>)>> {
-    let mut groups: Vec<(String, Vec<C>)> = Vec::new();
-    for row in &rows {
-        let key = parent_key(row);
-        if groups.last().is_none_or(|(last, _)| last != key) {
-            groups.push((key.to_owned(), Vec::new()));
-        }
-        if let (Some(child), Some((_, children))) = (child(row)?, groups.last_mut()) {
-            children.push(child);
-        }
-    }
-    Ok(groups)
 }
 
 pub(crate) struct SettingRow {

@@ -1,0 +1,114 @@
+//! The SQLite backend: an embedded, persistent store in one file (WAL journal). Every store call
+//! is one statement or one short write transaction begun with `BEGIN IMMEDIATE`, which takes
+//! SQLite's write lock before reading anything, so a merge or an append never reads a state
+//! another writer (a task here, or another process on the same file) is changing. Writes share
+//! one connection, so tasks of this process queue for it in order instead of polling the lock;
+//! processes wait for each other with the busy timeout. Reads are single statements on their
+//! own connections and see the last committed state. It only stores: the core's [`Store`]
+//! validates, traces and measures around it.
+
+mod certificate;
+mod charge_station;
+mod config;
+mod error;
+mod location;
+mod ocpi;
+mod rows;
+#[cfg(feature = "test-support")]
+pub mod test_support;
+mod token;
+mod transaction;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{SqlitePool, SqlitePoolOptions};
+use sqlx::{Sqlite, Transaction};
+use store_core::{Clock, ErrorKind, Storage, Store, StoreError, StoreResult};
+
+pub use config::{DEFAULT_PATH, SqliteStoreConfig, Synchronous};
+
+/// The embedded, reversible migrations (also usable by `sqlx migrate run`).
+pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+
+/// The SQLite storage: one writing connection, a pool of reading ones, and the statements;
+/// [`SqliteStorage::into_store`] puts it behind the core's layers.
+#[derive(Debug, Clone)]
+pub struct SqliteStorage {
+    path: PathBuf,
+    writer: SqlitePool,
+    readers: SqlitePool,
+}
+
+/// The SQLite engine: [`SqliteStorage`] behind the core's layers.
+pub type SqliteStore = Store<SqliteStorage>;
+
+impl Storage for SqliteStorage {
+    fn backend_name(&self) -> &'static str {
+        "sqlite"
+    }
+}
+
+impl SqliteStorage {
+    /// Opens (creating if missing) the database file and applies every pending migration.
+    pub async fn open(config: &SqliteStoreConfig) -> StoreResult<Self> {
+        if let Some(parent) = config.path.parent().filter(|parent| !parent.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|err| {
+                StoreError::new(ErrorKind::Unavailable, format!("cannot create directory {}", parent.display()))
+                    .with_source(err)
+            })?;
+        }
+        let options = config.connect_options();
+        // Connections are kept for the life of the store: opening one reads the schema, and
+        // each keeps its prepared statements.
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(options.clone())
+            .await
+            .map_err(|err| error::opening(&config.path, err))?;
+        MIGRATOR.run(&writer).await.map_err(error::migration)?;
+        let readers = SqlitePoolOptions::new()
+            .max_connections(config.max_readers.max(1))
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_lazy_with(options.pragma("query_only", "ON"));
+        Ok(SqliteStorage { path: config.path.clone(), writer, readers })
+    }
+
+    /// The engine over this storage, whose generated timestamps come from `clock`.
+    pub fn into_store(self, clock: Arc<dyn Clock>) -> SqliteStore {
+        Store::new(self, clock)
+    }
+
+    /// The file this storage opened.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// One cheap statement on a reading connection.
+    pub async fn health(&self) -> StoreResult<()> {
+        sqlx::query!("SELECT 1 AS one").fetch_one(&self.readers).await.map_err(error::map)?;
+        Ok(())
+    }
+
+    /// Waits for checked-out connections to return, then closes every connection (the last
+    /// one checkpoints the WAL into the database file).
+    pub async fn close(&self) {
+        self.readers.close().await;
+        self.writer.close().await;
+    }
+
+    /// A write transaction holding SQLite's write lock from its first statement on.
+    async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
+        self.writer.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
+/// usize counts as SQL integers; anything beyond i64::MAX means "no limit".
+fn sql_count(count: usize) -> i64 {
+    i64::try_from(count).unwrap_or(i64::MAX)
+}

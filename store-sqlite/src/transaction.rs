@@ -1,0 +1,189 @@
+//! Transactions: create, update and end are each one write transaction (R8): an upsert that
+//! counts in SQL and returns where this call's meter values go, then one insert per meter
+//! value. `BEGIN IMMEDIATE` holds the write lock throughout, so concurrent writers (tasks here,
+//! or other processes on the file) never lose a value or an increment.
+
+use store_core::*;
+
+use crate::SqliteStorage;
+use crate::error::map;
+use crate::rows::{self, TransactionRow};
+
+/// One row of STORE_CONTRACT.md §2.7: the record a write creates when the transaction is
+/// absent, and which of its fields replace an existing record's.
+struct Write<'a> {
+    id_token: &'a str,
+    token_type: &'a str,
+    start_seq_no: i64,
+    ended_seq_no: i64,
+    /// Added to `updated_seq_no_count` (also the value of a new record).
+    counts_update: i64,
+    offline: bool,
+    /// `create`: id token, token type, start seq and offline replace the existing ones.
+    replaces_start: bool,
+    /// `end`: ended seq replaces the existing one.
+    replaces_end: bool,
+}
+
+impl SqliteStorage {
+    async fn write_transaction(
+        &self,
+        charge_station_id: &str,
+        transaction_id: &str,
+        meter_values: &[MeterValue],
+        write: Write<'_>,
+    ) -> StoreResult<()> {
+        let appended = i64::try_from(meter_values.len()).unwrap_or(i64::MAX);
+        let mut tx = self.begin_write().await.map_err(map)?;
+        let appended_after = sqlx::query_scalar!(
+            r#"INSERT INTO charging_transaction AS t
+                   (charge_station_id, transaction_id, id_token, token_type, start_seq_no, ended_seq_no,
+                    updated_seq_no_count, offline, meter_value_count)
+               VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?11)
+               ON CONFLICT (charge_station_id, transaction_id) DO UPDATE SET
+                   id_token = CASE WHEN ?9 THEN excluded.id_token ELSE t.id_token END,
+                   token_type = CASE WHEN ?9 THEN excluded.token_type ELSE t.token_type END,
+                   start_seq_no = CASE WHEN ?9 THEN excluded.start_seq_no ELSE t.start_seq_no END,
+                   offline = CASE WHEN ?9 THEN excluded.offline ELSE t.offline END,
+                   ended_seq_no = CASE WHEN ?10 THEN excluded.ended_seq_no ELSE t.ended_seq_no END,
+                   updated_seq_no_count = t.updated_seq_no_count + excluded.updated_seq_no_count,
+                   meter_value_count = t.meter_value_count + excluded.meter_value_count
+               RETURNING meter_value_count - ?11 AS "appended_after!: i64""#,
+            charge_station_id,
+            transaction_id,
+            write.id_token,
+            write.token_type,
+            write.start_seq_no,
+            write.ended_seq_no,
+            write.counts_update,
+            write.offline,
+            write.replaces_start,
+            write.replaces_end,
+            appended,
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(map)?;
+        for (ordinal, meter_value) in (appended_after + 1..).zip(meter_values) {
+            let sampled_values = rows::sampled_values_json(&meter_value.sampled_values);
+            sqlx::query!(
+                r#"INSERT INTO meter_value (charge_station_id, transaction_id, ordinal, recorded_at, sampled_values)
+                   VALUES (?1, ?2, ?3, ?4, ?5)"#,
+                charge_station_id,
+                transaction_id,
+                ordinal,
+                meter_value.timestamp,
+                sampled_values,
+            )
+            .execute(&mut *tx)
+            .await
+            .map_err(map)?;
+        }
+        tx.commit().await.map_err(map)
+    }
+}
+
+impl TransactionStorage for SqliteStorage {
+    async fn transactions(&self) -> StoreResult<Vec<Transaction>> {
+        let rows = sqlx::query_as!(
+            TransactionRow,
+            r#"SELECT t.charge_station_id, t.transaction_id, t.id_token, t.token_type, t.start_seq_no,
+                      t.ended_seq_no, t.updated_seq_no_count, t.offline AS "offline: bool",
+                      m.recorded_at AS "recorded_at?", m.sampled_values AS "sampled_values?"
+               FROM charging_transaction t
+               LEFT JOIN meter_value m USING (charge_station_id, transaction_id)
+               ORDER BY t.charge_station_id, t.transaction_id, m.ordinal"#,
+        )
+        .fetch_all(&self.readers)
+        .await
+        .map_err(map)?;
+        rows::transactions(rows)
+    }
+
+    async fn find_transaction(
+        &self,
+        charge_station_id: &str,
+        transaction_id: &str,
+    ) -> StoreResult<Option<Transaction>> {
+        let rows = sqlx::query_as!(
+            TransactionRow,
+            r#"SELECT t.charge_station_id, t.transaction_id, t.id_token, t.token_type, t.start_seq_no,
+                      t.ended_seq_no, t.updated_seq_no_count, t.offline AS "offline: bool",
+                      m.recorded_at AS "recorded_at?", m.sampled_values AS "sampled_values?"
+               FROM charging_transaction t
+               LEFT JOIN meter_value m USING (charge_station_id, transaction_id)
+               WHERE t.charge_station_id = ?1 AND t.transaction_id = ?2
+               ORDER BY m.ordinal"#,
+            charge_station_id,
+            transaction_id,
+        )
+        .fetch_all(&self.readers)
+        .await
+        .map_err(map)?;
+        Ok(rows::transactions(rows)?.into_iter().next())
+    }
+
+    async fn create_transaction(
+        &self,
+        charge_station_id: &str,
+        transaction_id: &str,
+        id_token: &str,
+        token_type: &str,
+        meter_values: &[MeterValue],
+        seq_no: i64,
+        offline: bool,
+    ) -> StoreResult<()> {
+        let write = Write {
+            id_token,
+            token_type,
+            start_seq_no: seq_no,
+            ended_seq_no: 0,
+            counts_update: 0,
+            offline,
+            replaces_start: true,
+            replaces_end: false,
+        };
+        self.write_transaction(charge_station_id, transaction_id, meter_values, write).await
+    }
+
+    async fn update_transaction(
+        &self,
+        charge_station_id: &str,
+        transaction_id: &str,
+        meter_values: &[MeterValue],
+    ) -> StoreResult<()> {
+        let write = Write {
+            id_token: "",
+            token_type: "",
+            start_seq_no: 0,
+            ended_seq_no: 0,
+            counts_update: 1,
+            offline: false,
+            replaces_start: false,
+            replaces_end: false,
+        };
+        self.write_transaction(charge_station_id, transaction_id, meter_values, write).await
+    }
+
+    async fn end_transaction(
+        &self,
+        charge_station_id: &str,
+        transaction_id: &str,
+        id_token: &str,
+        token_type: &str,
+        meter_values: &[MeterValue],
+        seq_no: i64,
+    ) -> StoreResult<()> {
+        let write = Write {
+            id_token,
+            token_type,
+            start_seq_no: 0,
+            ended_seq_no: seq_no,
+            counts_update: 0,
+            offline: false,
+            replaces_start: false,
+            replaces_end: true,
+        };
+        self.write_transaction(charge_station_id, transaction_id, meter_values, write).await
+    }
+}

@@ -1,0 +1,26 @@
+//! Every deliberately broken backend wrapping the SQLite engine must be killed, each by the part
+//! of the suite that tests its clause (as for memory: a sequential mutant by a named scenario
+//! and by the model test, a concurrency mutant by the linearizability check only).
+
+mod common;
+
+use std::sync::Arc;
+
+use store_conformance::mutants::judge_mutants;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_mutant_wrapping_sqlite_is_killed() {
+    let verdicts = judge_mutants(Arc::new(common::sqlite()), 200, 500).await;
+    let mut wrong = Vec::new();
+    for verdict in &verdicts {
+        let as_expected = if verdict.mutation.is_concurrency_bug() {
+            verdict.killed_by_linearizability && !verdict.killed_by_model
+        } else {
+            verdict.killed_by_scenario.is_some() && verdict.killed_by_model
+        };
+        if !as_expected {
+            wrong.push(verdict);
+        }
+    }
+    assert!(wrong.is_empty(), "mutants not killed as expected: {wrong:#?}");
+}
