@@ -5,7 +5,11 @@
 //! addr = "127.0.0.1:9410"     # MaEVe's ":9410" (all interfaces) works too
 //!
 //! [storage]
-//! type = "postgres"           # or "in_memory" (the default)
+//! type = "postgres"           # or "sqlite" (the default), "in_memory"
+//!
+//! [storage.sqlite]
+//! path = "maeve.db"           # the default; created if missing, migrations applied at start
+//! synchronous = "full"        # or "normal": see README (durability)
 //!
 //! [storage.postgres]
 //! url = "postgres://maeve@db/maeve?sslmode=verify-full"   # DATABASE_URL overrides it
@@ -50,23 +54,24 @@ impl Default for ApiConfig {
 pub enum StorageType {
     InMemory,
     Postgres,
+    Sqlite,
 }
 
-#[derive(Debug, Clone)]
+impl Default for StorageType {
+    /// SQLite in `maeve.db`: persistent with nothing to set up. A build without SQLite keeps
+    /// its data in memory.
+    fn default() -> Self {
+        if cfg!(feature = "sqlite") { StorageType::Sqlite } else { StorageType::InMemory }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
 pub struct StorageConfig {
     pub storage_type: StorageType,
     #[cfg(feature = "postgres")]
     pub postgres: PostgresConfig,
-}
-
-impl Default for StorageConfig {
-    fn default() -> Self {
-        StorageConfig {
-            storage_type: StorageType::InMemory,
-            #[cfg(feature = "postgres")]
-            postgres: PostgresConfig::default(),
-        }
-    }
+    #[cfg(feature = "sqlite")]
+    pub sqlite: store_sqlite::SqliteStoreConfig,
 }
 
 #[cfg(feature = "postgres")]
@@ -113,15 +118,19 @@ fn normalise_addr(addr: &str) -> Result<String, String> {
 
 fn parse_storage(mut storage: toml::Table, ignored_sections: &mut Vec<String>) -> Result<StorageConfig, String> {
     let storage_type = match storage.remove("type") {
-        None => StorageType::InMemory,
+        None => StorageType::default(),
         Some(toml::Value::String(kind)) => match kind.as_str() {
             "in_memory" => StorageType::InMemory,
             "postgres" => StorageType::Postgres,
-            other => return Err(format!("[storage] type: {other:?} is not one of \"in_memory\", \"postgres\"")),
+            "sqlite" => StorageType::Sqlite,
+            other => {
+                return Err(format!("[storage] type: {other:?} is not one of \"sqlite\", \"postgres\", \"in_memory\""));
+            }
         },
         Some(other) => return Err(format!("[storage] type: expected a string, found {}", other.type_str())),
     };
     let postgres = storage.remove("postgres");
+    let sqlite = storage.remove("sqlite");
     for key in storage.keys() {
         if FOREIGN_STORAGE_SECTIONS.contains(&key.as_str()) {
             ignored_sections.push(format!("storage.{key}"));
@@ -129,16 +138,28 @@ fn parse_storage(mut storage: toml::Table, ignored_sections: &mut Vec<String>) -
             return Err(format!("[storage]: unknown key `{key}`"));
         }
     }
-    #[cfg(feature = "postgres")]
-    let config = StorageConfig { storage_type, postgres: parse_postgres(postgres)? };
+    // Without a backend there is nothing to check its section against; choosing the backend
+    // fails at start with a message naming the feature.
     #[cfg(not(feature = "postgres"))]
-    let config = {
-        // Without the backend there is nothing to check the section against; choosing it
-        // fails at start with a message naming the feature.
-        drop(postgres);
-        StorageConfig { storage_type }
-    };
-    Ok(config)
+    drop(postgres);
+    #[cfg(not(feature = "sqlite"))]
+    drop(sqlite);
+    Ok(StorageConfig {
+        storage_type,
+        #[cfg(feature = "postgres")]
+        postgres: parse_postgres(postgres)?,
+        #[cfg(feature = "sqlite")]
+        sqlite: parse_sqlite(sqlite)?,
+    })
+}
+
+#[cfg(feature = "sqlite")]
+fn parse_sqlite(section: Option<toml::Value>) -> Result<store_sqlite::SqliteStoreConfig, String> {
+    match section {
+        None => Ok(store_sqlite::SqliteStoreConfig::default()),
+        Some(table @ toml::Value::Table(_)) => table.try_into().map_err(|err| format!("[storage.sqlite]: {err}")),
+        Some(_) => Err("[storage.sqlite] must be a table".to_owned()),
+    }
 }
 
 #[cfg(feature = "postgres")]
@@ -168,10 +189,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn defaults_to_local_in_memory() {
+    fn defaults_to_local_sqlite_in_maeve_db_when_compiled_in() {
         let config = Config::parse("").unwrap();
         assert_eq!(config.api.addr, "127.0.0.1:9410");
-        assert_eq!(config.storage.storage_type, StorageType::InMemory);
+        if cfg!(feature = "sqlite") {
+            assert_eq!(config.storage.storage_type, StorageType::Sqlite);
+        } else {
+            assert_eq!(config.storage.storage_type, StorageType::InMemory);
+        }
+        #[cfg(feature = "sqlite")]
+        assert_eq!(config.storage.sqlite.path, std::path::PathBuf::from("maeve.db"));
+    }
+
+    #[cfg(feature = "sqlite")]
+    #[test]
+    fn sqlite_section_sets_the_path_and_names_unknown_keys() {
+        let config = Config::parse(
+            "[storage]\ntype = \"sqlite\"\n[storage.sqlite]\npath = \"/var/lib/maeve/store.db\"\nsynchronous = \"normal\"\n",
+        )
+        .unwrap();
+        assert_eq!(config.storage.storage_type, StorageType::Sqlite);
+        assert_eq!(config.storage.sqlite.path, std::path::PathBuf::from("/var/lib/maeve/store.db"));
+        assert_eq!(config.storage.sqlite.synchronous, store_sqlite::Synchronous::Normal);
+        let err = Config::parse("[storage]\ntype = \"sqlite\"\n[storage.sqlite]\npaht = \"x.db\"\n").unwrap_err();
+        assert!(err.contains("[storage.sqlite]") && err.contains("paht"), "{err}");
+        let err = Config::parse("[storage.sqlite]\nsynchronous = \"off\"\n").unwrap_err();
+        assert!(err.contains("synchronous") || err.contains("off"), "{err}");
     }
 
     #[test]

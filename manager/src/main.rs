@@ -16,7 +16,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Serve the manager API (defaults: 127.0.0.1:9410, in-memory storage).
+    /// Serve the manager API (defaults: 127.0.0.1:9410, SQLite in ./maeve.db).
     Serve {
         /// A MaEVe-style TOML config file.
         #[arg(short, long)]

@@ -7,8 +7,8 @@ use store_core::{Engine, StoreResult};
 
 use crate::config::{StorageConfig, StorageType};
 
-#[cfg(not(any(feature = "memory", feature = "postgres")))]
-compile_error!("maeve-manager needs at least one backend: enable the `memory` or `postgres` feature");
+#[cfg(not(any(feature = "memory", feature = "postgres", feature = "sqlite")))]
+compile_error!("maeve-manager needs at least one backend: enable the `sqlite`, `postgres` or `memory` feature");
 
 #[derive(Clone)]
 pub enum ConfiguredStore {
@@ -16,6 +16,8 @@ pub enum ConfiguredStore {
     Memory(Arc<store_memory::MemoryStore>),
     #[cfg(feature = "postgres")]
     Postgres(Arc<store_postgres::PgStore>),
+    #[cfg(feature = "sqlite")]
+    Sqlite(Arc<store_sqlite::SqliteStore>),
 }
 
 impl fmt::Debug for ConfiguredStore {
@@ -30,7 +32,24 @@ impl ConfiguredStore {
         match config.storage_type {
             StorageType::InMemory => Self::in_memory(),
             StorageType::Postgres => Self::postgres(config).await,
+            StorageType::Sqlite => Self::sqlite(config).await,
         }
+    }
+
+    #[cfg(feature = "sqlite")]
+    async fn sqlite(config: &StorageConfig) -> Result<Self, String> {
+        let settings = &config.sqlite;
+        // Opening creates the file if missing and always applies pending migrations.
+        let storage =
+            store_sqlite::SqliteStorage::open(settings).await.map_err(|err| format!("[storage.sqlite]: {err}"))?;
+        let path = std::path::absolute(storage.path()).unwrap_or_else(|_| storage.path().to_owned());
+        tracing::info!(path = %path.display(), synchronous = ?settings.synchronous, "SQLite database opened");
+        Ok(ConfiguredStore::Sqlite(Arc::new(storage.into_store(Arc::new(store_core::SystemClock)))))
+    }
+
+    #[cfg(not(feature = "sqlite"))]
+    async fn sqlite(_: &StorageConfig) -> Result<Self, String> {
+        Err("storage type \"sqlite\" is not compiled in: build maeve-manager with `--features sqlite`".to_owned())
     }
 
     #[cfg(feature = "memory")]
@@ -69,6 +88,8 @@ impl ConfiguredStore {
             ConfiguredStore::Memory(store) => store.as_ref(),
             #[cfg(feature = "postgres")]
             ConfiguredStore::Postgres(store) => store.as_ref(),
+            #[cfg(feature = "sqlite")]
+            ConfiguredStore::Sqlite(store) => store.as_ref(),
         }
     }
 
@@ -79,6 +100,8 @@ impl ConfiguredStore {
             ConfiguredStore::Memory(_) => "in_memory",
             #[cfg(feature = "postgres")]
             ConfiguredStore::Postgres(_) => "postgres",
+            #[cfg(feature = "sqlite")]
+            ConfiguredStore::Sqlite(_) => "sqlite",
         }
     }
 
@@ -87,15 +110,21 @@ impl ConfiguredStore {
         match self {
             #[cfg(feature = "postgres")]
             ConfiguredStore::Postgres(store) => store.storage().health().await,
+            #[cfg(feature = "sqlite")]
+            ConfiguredStore::Sqlite(store) => store.storage().health().await,
             #[allow(unreachable_patterns)]
             _ => Ok(()),
         }
     }
 
     pub async fn close(&self) {
-        #[cfg(feature = "postgres")]
-        if let ConfiguredStore::Postgres(store) = self {
-            store.storage().close().await;
+        match self {
+            #[cfg(feature = "postgres")]
+            ConfiguredStore::Postgres(store) => store.storage().close().await,
+            #[cfg(feature = "sqlite")]
+            ConfiguredStore::Sqlite(store) => store.storage().close().await,
+            #[allow(unreachable_patterns)]
+            _ => {}
         }
     }
 }
@@ -106,7 +135,7 @@ mod tests {
 
     #[tokio::test]
     async fn in_memory_opens_and_is_healthy() {
-        let config = StorageConfig::default();
+        let config = StorageConfig { storage_type: StorageType::InMemory, ..StorageConfig::default() };
         let result = ConfiguredStore::open(&config).await;
         if cfg!(feature = "memory") {
             let store = result.expect("in-memory store");
@@ -120,8 +149,33 @@ mod tests {
     #[cfg(not(feature = "postgres"))]
     #[tokio::test]
     async fn postgres_without_the_feature_fails_naming_it() {
-        let config = StorageConfig { storage_type: StorageType::Postgres };
+        let config = StorageConfig { storage_type: StorageType::Postgres, ..StorageConfig::default() };
         let err = ConfiguredStore::open(&config).await.unwrap_err();
         assert!(err.contains("\"postgres\" is not compiled in") && err.contains("--features postgres"), "{err}");
+    }
+
+    #[cfg(not(feature = "sqlite"))]
+    #[tokio::test]
+    async fn sqlite_without_the_feature_fails_naming_it() {
+        let config = StorageConfig { storage_type: StorageType::Sqlite, ..StorageConfig::default() };
+        let err = ConfiguredStore::open(&config).await.unwrap_err();
+        assert!(err.contains("\"sqlite\" is not compiled in") && err.contains("--features sqlite"), "{err}");
+    }
+
+    #[cfg(feature = "sqlite")]
+    #[tokio::test]
+    async fn sqlite_creates_its_file_and_directory_and_is_healthy() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let path = dir.path().join("new/dir/maeve.db");
+        let config = StorageConfig {
+            storage_type: StorageType::Sqlite,
+            sqlite: store_sqlite::SqliteStoreConfig::at(&path),
+            ..StorageConfig::default()
+        };
+        let store = ConfiguredStore::open(&config).await.expect("sqlite store");
+        assert_eq!(store.name(), "sqlite");
+        assert!(store.health().await.is_ok());
+        store.close().await;
+        assert!(path.exists());
     }
 }

@@ -1,5 +1,5 @@
 //! Every operation of the manager API over HTTP (in-process), on the in-memory backend and on
-//! PostgreSQL (DATABASE_URL), including the bad inputs each must answer with a JSON 4xx.
+//! PostgreSQL (DATABASE_URL) and on SQLite, including the bad inputs each must answer with a JSON 4xx.
 
 use std::sync::Arc;
 
@@ -34,6 +34,13 @@ impl Harness {
             .await
             .unwrap_or_else(|err| panic!("{err}"));
         Harness::over(ConfiguredStore::Postgres(Arc::new(store)), Some(teardown))
+    }
+
+    async fn sqlite() -> Self {
+        let (store, teardown) = store_sqlite::test_support::scratch_store("manager_api", Arc::new(SystemClock))
+            .await
+            .unwrap_or_else(|err| panic!("{err}"));
+        Harness::over(ConfiguredStore::Sqlite(Arc::new(store)), Some(teardown))
     }
 
     fn engine(&self) -> &dyn Engine {
@@ -346,3 +353,4 @@ macro_rules! api_tests {
 
 api_tests!(memory, Harness::memory());
 api_tests!(postgres, Harness::postgres());
+api_tests!(sqlite, Harness::sqlite());

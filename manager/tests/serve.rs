@@ -123,3 +123,80 @@ fn serves_on_postgres_with_migrations_run_at_start() {
     std::fs::remove_file(path).ok();
     runtime.block_on(schema.drop_now());
 }
+
+/// The manager started in `dir` with `args` (no config file unless the args name one).
+fn start_in(dir: &std::path::Path, args: &[&str]) -> Child {
+    Command::new(BINARY)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start maeve-manager")
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn sqlite_data_survives_a_process_restart_even_after_kill_9() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let port = free_port();
+    let config = dir.path().join("maeve.toml");
+    let config_text = format!(
+        "[api]\naddr = \"127.0.0.1:{port}\"\n[storage]\ntype = \"sqlite\"\n[storage.sqlite]\npath = \"data/store.db\"\n"
+    );
+    std::fs::write(&config, config_text).expect("write config");
+    let args = ["serve", "-c", "maeve.toml"];
+
+    let mut first = start_in(dir.path(), &args);
+    wait_until_healthy(port, &mut first);
+    let token = r#"{"countryCode":"GB","partyId":"TWK","type":"RFID","uid":"u7","contractId":"GBTWK012345678V","issuer":"x","valid":true,"cacheMode":"ALWAYS"}"#;
+    assert_eq!(http(port, "POST", "/api/v0/token", Some(token)).expect("post token").0, 201);
+    assert_eq!(http(port, "POST", "/api/v0/cs/cs7", Some(r#"{"securityProfile":1}"#)).expect("post cs").0, 201);
+    let (_, token_before) = http(port, "GET", "/api/v0/token/u7", None).expect("get token");
+    // No clean shutdown: an acknowledged write must already be in the file.
+    first.kill().expect("kill -9");
+    first.wait().expect("wait");
+
+    let mut second = start_in(dir.path(), &args);
+    wait_until_healthy(port, &mut second);
+    assert_eq!(http(port, "GET", "/api/v0/token/u7", None).expect("get token"), (200, token_before));
+    let (status, auth) = http(port, "GET", "/api/v0/cs/cs7/auth", None).expect("get auth");
+    assert_eq!((status, auth.as_str()), (200, r#"{"securityProfile":1,"invalidUsernameAllowed":false}"#));
+    let output = stop(second);
+    assert!(dir.path().join("data/store.db").exists(), "the configured file, its directory created: {output}");
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn without_a_config_file_it_serves_sqlite_in_maeve_db_and_logs_its_absolute_path() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    // The default address is fixed (127.0.0.1:9410); another test run may hold it, so this
+    // test only waits for the log line and the file, never for the port.
+    let mut child = start_in(dir.path(), &["serve"]);
+    let database = dir.path().join("maeve.db");
+    let start = Instant::now();
+    while !database.exists() && start.elapsed() < Duration::from_secs(30) {
+        if let Ok(Some(_)) = child.try_wait() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let output = stop_any(child);
+    assert!(database.exists(), "maeve.db created in the working directory: {output}");
+    let absolute = std::fs::canonicalize(&database).expect("canonical path");
+    let logged = output.lines().find(|line| line.contains("SQLite database opened")).unwrap_or_default();
+    assert!(
+        logged.contains(&absolute.display().to_string()) || logged.contains(&database.display().to_string()),
+        "the absolute path is logged: {output}"
+    );
+}
+
+/// SIGTERM, then whatever the process wrote, whatever its exit status.
+fn stop_any(child: Child) -> String {
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let output = child.wait_with_output().expect("wait");
+    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+}

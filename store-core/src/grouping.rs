@@ -31,9 +31,6 @@ mod tests {
     fn groups_consecutive_rows_and_keeps_childless_parents() {
         let rows = vec![("a", Some(1)), ("a", Some(2)), ("b", None), ("c", Some(3))];
         let groups = group_by_parent(rows, |row| row.0, |row| Ok(row.1)).unwrap();
-        assert_eq!(
-            groups,
-            vec![("a".to_owned(), vec![1, 2]), ("b".to_owned(), vec![]), ("c".to_owned(), vec![3])]
-        );
+        assert_eq!(groups, vec![("a".to_owned(), vec![1, 2]), ("b".to_owned(), vec![]), ("c".to_owned(), vec![3])]);
     }
 }

@@ -14,7 +14,7 @@ async fn main() -> ExitCode {
     store_conformance::summary::main(
         Arc::new(common::sqlite()),
         Arc::new(common::memory()),
-        Budget { model_cases: 1_000, mutant_model_cases: 200, histories: 1_000, mutant_histories: 500 },
+        Budget { model_cases: 1_000, mutant_model_cases: 200, histories: 1_000, mutant_histories: 2_000 },
     )
     .await
 }

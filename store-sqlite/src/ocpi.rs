@@ -34,7 +34,10 @@ impl OcpiStorage for SqliteStorage {
     }
 
     async fn delete_registration_details(&self, token: &str) -> StoreResult<()> {
-        sqlx::query!("DELETE FROM ocpi_registration WHERE token = ?1", token).execute(&self.writer).await.map_err(map)?;
+        sqlx::query!("DELETE FROM ocpi_registration WHERE token = ?1", token)
+            .execute(&self.writer)
+            .await
+            .map_err(map)?;
         Ok(())
     }
 

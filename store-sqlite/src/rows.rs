@@ -231,9 +231,10 @@ fn meter_value(row: &TransactionRow) -> StoreResult<Option<MeterValue>> {
             location: stored.location.map(Cow::into_owned),
             measurand: stored.measurand.map(Cow::into_owned),
             phase: stored.phase.map(Cow::into_owned),
-            unit_of_measure: stored
-                .unit
-                .map(|unit| UnitOfMeasure { unit: unit.into_owned(), multiplier: stored.multiplier.unwrap_or_default() }),
+            unit_of_measure: stored.unit.map(|unit| UnitOfMeasure {
+                unit: unit.into_owned(),
+                multiplier: stored.multiplier.unwrap_or_default(),
+            }),
             value: f64::from_bits(stored.value_bits),
         })
         .collect();

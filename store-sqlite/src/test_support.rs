@@ -47,7 +47,10 @@ impl ScratchDir {
 
 /// A migrated store on a fresh file, and what closes it and removes the file: the engine of one
 /// test.
-pub async fn scratch_store(prefix: &str, clock: Arc<dyn Clock>) -> Result<(SqliteStore, BoxFuture<'static, ()>), String> {
+pub async fn scratch_store(
+    prefix: &str,
+    clock: Arc<dyn Clock>,
+) -> Result<(SqliteStore, BoxFuture<'static, ()>), String> {
     let dir = ScratchDir::create(prefix)?;
     let store = dir.store(clock).await?;
     let storage = store.storage().clone();

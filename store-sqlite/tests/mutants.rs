@@ -10,7 +10,7 @@ use store_conformance::mutants::judge_mutants;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_mutant_wrapping_sqlite_is_killed() {
-    let verdicts = judge_mutants(Arc::new(common::sqlite()), 200, 500).await;
+    let verdicts = judge_mutants(Arc::new(common::sqlite()), 200, 2_000).await;
     let mut wrong = Vec::new();
     for verdict in &verdicts {
         let as_expected = if verdict.mutation.is_concurrency_bug() {

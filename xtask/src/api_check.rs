@@ -1,4 +1,4 @@
-//! `cargo xtask api-check [--backend memory|postgres|all]`: starts the built maeve-manager and
+//! `cargo xtask api-check [--backend memory|postgres|sqlite|all]`: starts the built maeve-manager and
 //! runs schemathesis (from PyPI, in a venv under target/) against it with MaEVe's spec: no
 //! server error, and no status, content type or body that contradicts the spec.
 
@@ -136,6 +136,18 @@ pub fn run(args: Args) -> Result {
         let outcome = check(&root, &schemathesis, &binary, "postgres", &config, args.examples);
         runtime.block_on(scratch.drop())?;
         outcome?;
+    }
+    if backends.contains(&Backend::Sqlite) {
+        let path = root.join("target/api-check/sqlite/maeve.db");
+        if let Some(dir) = path.parent().filter(|dir| dir.exists()) {
+            std::fs::remove_dir_all(dir).map_err(|err| format!("{}: {err}", dir.display()))?;
+        }
+        // The path is ours, under target/; TOML basic strings take it as it is.
+        let config = format!(
+            "[api]\naddr = \"127.0.0.1:PORT\"\n[storage]\ntype = \"sqlite\"\n[storage.sqlite]\npath = \"{}\"\n",
+            path.display()
+        );
+        check(&root, &schemathesis, &binary, "sqlite", &config, args.examples)?;
     }
     Ok(())
 }

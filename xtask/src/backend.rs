@@ -5,15 +5,17 @@
 pub enum Backend {
     Memory,
     Postgres,
+    Sqlite,
 }
 
 impl Backend {
-    pub const ALL: [Backend; 2] = [Backend::Memory, Backend::Postgres];
+    pub const ALL: [Backend; 3] = [Backend::Memory, Backend::Postgres, Backend::Sqlite];
 
     pub fn name(self) -> &'static str {
         match self {
             Backend::Memory => "memory",
             Backend::Postgres => "postgres",
+            Backend::Sqlite => "sqlite",
         }
     }
 
@@ -22,6 +24,7 @@ impl Backend {
         match self {
             Backend::Memory => "store-memory",
             Backend::Postgres => "store-postgres",
+            Backend::Sqlite => "store-sqlite",
         }
     }
 
@@ -31,11 +34,12 @@ impl Backend {
     }
 }
 
-/// `--backend memory|postgres|all` (PostgreSQL needs DATABASE_URL).
+/// `--backend memory|postgres|sqlite|all` (PostgreSQL needs DATABASE_URL).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum BackendChoice {
     Memory,
     Postgres,
+    Sqlite,
     All,
 }
 
@@ -44,6 +48,7 @@ impl BackendChoice {
         match self {
             BackendChoice::Memory => vec![Backend::Memory],
             BackendChoice::Postgres => vec![Backend::Postgres],
+            BackendChoice::Sqlite => vec![Backend::Sqlite],
             BackendChoice::All => Backend::ALL.to_vec(),
         }
     }

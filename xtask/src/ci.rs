@@ -15,21 +15,34 @@ pub fn run() -> Result {
     exec(&mut cargo(["test", "--workspace"]))?;
     memory_only_manager_has_no_sqlx()?;
     exec(&mut cargo(["test", "-p", "manager", "--no-default-features", "--features", "memory", "--lib"]))?;
+    manager_without_sqlite_has_no_sqlite()?;
+    exec(&mut cargo(["test", "-p", "manager", "--no-default-features", "--features", "memory,postgres", "--lib"]))?;
     api_check::run(api_check::Args::all())?;
     run_suite(BackendChoice::All, None, None)?;
     // A smoke test of the benchmarks and the report; no assertion on speed.
     bench::run(bench::Args::quick())
 }
 
-/// The memory-only build of the manager must not pull in the PostgreSQL stack.
+/// The memory-only build of the manager must not pull in sqlx at all.
 fn memory_only_manager_has_no_sqlx() -> Result {
+    manager_build_lacks("memory", &["sqlx"])
+}
+
+/// A build without the `sqlite` feature has no SQLite code: neither the backend nor sqlx's
+/// SQLite driver nor the bundled library.
+fn manager_without_sqlite_has_no_sqlite() -> Result {
+    manager_build_lacks("memory,postgres", &["store-sqlite", "sqlx-sqlite", "libsqlite3-sys"])
+}
+
+/// Fails if the manager built with exactly `features` depends on a crate named by `absent`.
+fn manager_build_lacks(features: &str, absent: &[&str]) -> Result {
     let output = cargo([
         "tree",
         "-p",
         "manager",
         "--no-default-features",
         "--features",
-        "memory",
+        features,
         "-e",
         "normal",
         "--prefix",
@@ -37,9 +50,16 @@ fn memory_only_manager_has_no_sqlx() -> Result {
     ])
     .output()
     .map_err(|err| format!("cargo tree: {err}"))?;
+    if !output.status.success() {
+        return Err(format!("cargo tree failed: {}", String::from_utf8_lossy(&output.stderr)));
+    }
     let tree = String::from_utf8_lossy(&output.stdout);
-    match tree.lines().find(|line| line.starts_with("sqlx")) {
-        Some(line) => Err(format!("manager --no-default-features --features memory depends on {line}")),
-        None => Ok(()),
+    let found = tree.lines().find(|line| absent.iter().any(|name| line.split(' ').next() == Some(*name)));
+    match found {
+        Some(line) => Err(format!("manager --no-default-features --features {features} depends on {line}")),
+        None => {
+            println!("ci: manager --features {features} depends on none of {absent:?}");
+            Ok(())
+        }
     }
 }

@@ -1,6 +1,7 @@
-//! `cargo xtask codegen [--check]`: regenerates store-postgres/.sqlx, the offline query data,
-//! by compiling store-postgres against a freshly migrated scratch database. `--check` fails
-//! when the committed data differs from what the schema and queries produce.
+//! `cargo xtask codegen [--check]`: regenerates the offline query data of the SQL backends
+//! (store-postgres/.sqlx, store-sqlite/.sqlx) by compiling each against a freshly migrated
+//! scratch database. `--check` fails when the committed data differs from what the schema and
+//! queries produce.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -48,52 +49,91 @@ async fn prepare_scratch(server_url: &str) -> Result<Scratch> {
     Ok(scratch)
 }
 
-pub fn run(args: Args) -> Result {
-    let server_url = database::url(args.database_url)?;
-    let root = workspace_root();
-    let committed = root.join("store-postgres/.sqlx");
-    let generated = root.join("target/codegen/.sqlx");
+/// One backend's committed query data, and the database its macros describe queries against.
+struct Target {
+    crate_name: &'static str,
+    database_url: String,
+}
+
+/// Builds `target.crate_name` against its database with the macros online, writing the query
+/// data to `target/codegen/<crate>/.sqlx`, and returns what was written.
+fn generate(target: &Target) -> Result<BTreeMap<String, String>> {
+    let generated = workspace_root().join("target/codegen").join(target.crate_name).join(".sqlx");
     if generated.exists() {
         fs::remove_dir_all(&generated).map_err(|err| err.to_string())?;
     }
     fs::create_dir_all(&generated).map_err(|err| err.to_string())?;
-
-    // One runtime for both ends of the scratch database's life: its admin pool lives in it.
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|err| err.to_string())?;
-    let scratch = runtime.block_on(prepare_scratch(&server_url))?;
     // The macros only describe queries when they are expanded, so make them expand again.
-    let built = exec(&mut cargo(["clean", "--quiet", "-p", "store-postgres"])).and_then(|()| {
-        exec(
-            cargo(["build", "--quiet", "-p", "store-postgres", "--lib"])
-                .env("SQLX_OFFLINE", "false")
-                .env("DATABASE_URL", &scratch.url)
-                .env("SQLX_OFFLINE_DIR", &generated),
-        )
-    });
-    runtime.block_on(scratch.drop())?;
-    built?;
+    exec(&mut cargo(["clean", "--quiet", "-p", target.crate_name]))?;
+    exec(
+        cargo(["build", "--quiet", "-p", target.crate_name, "--lib"])
+            .env("SQLX_OFFLINE", "false")
+            .env("DATABASE_URL", &target.database_url)
+            .env("SQLX_OFFLINE_DIR", &generated),
+    )?;
+    read_dir(&generated)
+}
 
-    let fresh = read_dir(&generated)?;
-    if args.check {
+/// Compares with (`check`) or replaces the committed `<crate>/.sqlx`.
+fn compare_or_write(crate_name: &str, fresh: &BTreeMap<String, String>, check: bool) -> Result {
+    let committed = workspace_root().join(crate_name).join(".sqlx");
+    if check {
         let current = read_dir(&committed)?;
-        if fresh != current {
+        if *fresh != current {
             let stale: Vec<&String> =
                 fresh.keys().chain(current.keys()).filter(|name| fresh.get(*name) != current.get(*name)).collect();
             return Err(format!(
-                "store-postgres/.sqlx is stale ({} files differ: {stale:?}); run `cargo xtask codegen` and commit it",
+                "{crate_name}/.sqlx is stale ({} files differ: {stale:?}); run `cargo xtask codegen` and commit it",
                 stale.len()
             ));
         }
-        println!("codegen: store-postgres/.sqlx is up to date ({} queries)", fresh.len());
+        println!("codegen: {crate_name}/.sqlx is up to date ({} queries)", fresh.len());
         return Ok(());
     }
     if committed.exists() {
         fs::remove_dir_all(&committed).map_err(|err| err.to_string())?;
     }
     fs::create_dir_all(&committed).map_err(|err| err.to_string())?;
-    for (name, text) in &fresh {
+    for (name, text) in fresh {
         fs::write(committed.join(name), text).map_err(|err| err.to_string())?;
     }
-    println!("codegen: wrote {} queries to store-postgres/.sqlx", fresh.len());
+    println!("codegen: wrote {} queries to {crate_name}/.sqlx", fresh.len());
     Ok(())
+}
+
+fn postgres(args: &Args) -> Result {
+    let server_url = database::url(args.database_url.clone())?;
+    // One runtime for both ends of the scratch database's life: its admin pool lives in it.
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|err| err.to_string())?;
+    let scratch = runtime.block_on(prepare_scratch(&server_url))?;
+    let fresh = generate(&Target { crate_name: "store-postgres", database_url: scratch.url.clone() });
+    runtime.block_on(scratch.drop())?;
+    compare_or_write("store-postgres", &fresh?, args.check)
+}
+
+fn sqlite(args: &Args) -> Result {
+    let path = workspace_root().join("target/codegen/sqlite/codegen.db");
+    if let Some(dir) = path.parent() {
+        if dir.exists() {
+            fs::remove_dir_all(dir).map_err(|err| err.to_string())?;
+        }
+        fs::create_dir_all(dir).map_err(|err| err.to_string())?;
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|err| err.to_string())?;
+    runtime.block_on(async {
+        // Opening applies the migrations.
+        let storage = store_sqlite::SqliteStorage::open(&store_sqlite::SqliteStoreConfig::at(&path))
+            .await
+            .map_err(|err| format!("migrating the scratch SQLite database: {err}"))?;
+        storage.close().await;
+        Ok::<(), String>(())
+    })?;
+    let database_url = format!("sqlite://{}", path.display());
+    let fresh = generate(&Target { crate_name: "store-sqlite", database_url })?;
+    compare_or_write("store-sqlite", &fresh, args.check)
+}
+
+pub fn run(args: Args) -> Result {
+    postgres(&args)?;
+    sqlite(&args)
 }
