@@ -7,13 +7,16 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use sqlx::{Connection, PgConnection, PgPool};
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{Connection, PgConnection, PgPool, SqliteConnection, SqlitePool};
 use store_conformance::fixtures::{meter_value, setting, settings, token};
 use store_core::ChargeStationSettingStatus::Pending;
 use store_core::*;
 use store_memory::memory_store;
 use store_postgres::test_support::ScratchSchema;
 use store_postgres::{PgStorage, PgStore};
+use store_sqlite::test_support::ScratchDir;
+use store_sqlite::{SqliteStorage, SqliteStore, SqliteStoreConfig};
 use tokio::runtime::Runtime;
 
 fn quick() -> bool {
@@ -60,9 +63,48 @@ impl PgFixture {
     }
 }
 
-fn backends(rt: &Runtime, pg: &PgFixture) -> Vec<(&'static str, Arc<dyn Engine>)> {
-    let _ = rt;
-    vec![("memory", Arc::new(memory_store(Arc::new(SystemClock))) as Arc<dyn Engine>), ("postgres", pg.engine())]
+/// A SQLite store on a fresh file, with the default configuration (`synchronous = full`: every
+/// commit waits for the WAL to reach the disk), and a pool of its own on the same file for
+/// setup that bypasses the store (trimming, bulk loads).
+struct SqliteFixture {
+    dir: ScratchDir,
+    store: SqliteStore,
+    side: SqlitePool,
+}
+
+impl SqliteFixture {
+    fn new(rt: &Runtime, prefix: &str) -> Self {
+        rt.block_on(async {
+            let dir = ScratchDir::create(prefix).unwrap_or_else(|err| panic!("{err}"));
+            let storage = SqliteStorage::open(&SqliteStoreConfig::at(dir.path())).await.expect("open sqlite");
+            let side = SqlitePool::connect_with(Self::options(&dir)).await.expect("side pool");
+            SqliteFixture { store: storage.into_store(Arc::new(SystemClock)), dir, side }
+        })
+    }
+
+    fn options(dir: &ScratchDir) -> SqliteConnectOptions {
+        SqliteConnectOptions::new().filename(dir.path()).busy_timeout(Duration::from_secs(5))
+    }
+
+    fn engine(&self) -> Arc<dyn Engine> {
+        Arc::new(self.store.clone())
+    }
+
+    fn drop_now(self, rt: &Runtime) {
+        rt.block_on(async {
+            self.side.close().await;
+            self.store.storage().close().await;
+        });
+        drop(self.dir);
+    }
+}
+
+fn backends(pg: &PgFixture, sq: &SqliteFixture) -> Vec<(&'static str, Arc<dyn Engine>)> {
+    vec![
+        ("memory", Arc::new(memory_store(Arc::new(SystemClock))) as Arc<dyn Engine>),
+        ("postgres", pg.engine()),
+        ("sqlite", sq.engine()),
+    ]
 }
 
 /// The data every per-operation benchmark reads: 10 000 tokens, 10 000 stations with one
@@ -159,7 +201,7 @@ impl<S: TokenStorage> BoxedLookup for S {
 /// storage behind the same boxed dynamic dispatch as an `Engine` (so the difference from the
 /// `Store` is the layer's own work), through the `Store` (validation, span, error context),
 /// and on memory through a `Store` that also records metrics (timing every call).
-fn layer_cost(c: &mut Criterion, rt: &Runtime, pg: &PgFixture) {
+fn layer_cost(c: &mut Criterion, rt: &Runtime, pg: &PgFixture, sq: &SqliteFixture) {
     let memory = Arc::new(memory_store(Arc::new(SystemClock)));
     let measured = Arc::new(memory_store(Arc::new(SystemClock)).with_metrics());
     rt.block_on(async {
@@ -169,6 +211,7 @@ fn layer_cost(c: &mut Criterion, rt: &Runtime, pg: &PgFixture) {
             measured.set_token(&token(&uid)).await.expect("token");
         }
         pg.store.set_token(&token("uid-04242")).await.expect("token");
+        sq.store.set_token(&token("uid-04242")).await.expect("token");
     });
     let mut group = c.benchmark_group("layer_lookup_token");
     macro_rules! bench {
@@ -185,12 +228,15 @@ fn layer_cost(c: &mut Criterion, rt: &Runtime, pg: &PgFixture) {
     bench!("memory_store_with_metrics", measured.lookup_token("uid-04242"));
     bench!("postgres_storage", TokenStorage::lookup_token(pg.store.storage(), "uid-04242"));
     bench!("postgres_store", pg.store.lookup_token("uid-04242"));
+    bench!("sqlite_storage", TokenStorage::lookup_token(sq.store.storage(), "uid-04242"));
+    bench!("sqlite_store", sq.store.lookup_token("uid-04242"));
     group.finish();
 }
 
 /// The driver's own limit: a one-row primary-key select on a bare connection, and the same
-/// select through the pool the store uses.
-fn driver_baseline(c: &mut Criterion, rt: &Runtime, pg: &PgFixture) {
+/// select through the pool the store uses; for SQLite, the select on a bare
+/// `SqliteConnection` to the store's file.
+fn driver_baseline(c: &mut Criterion, rt: &Runtime, pg: &PgFixture, sq: &SqliteFixture) {
     let options =
         pg.schema.config(1).connect_options().expect("options").options([("search_path", pg.schema.name.as_str())]);
     let bare = rt.block_on(PgConnection::connect_with(&options)).expect("bare connection");
@@ -212,6 +258,18 @@ fn driver_baseline(c: &mut Criterion, rt: &Runtime, pg: &PgFixture) {
             let pool = pool.clone();
             async move {
                 sqlx::query(sql).bind("uid-04242").fetch_optional(&pool).await.expect("pool select");
+            }
+        })
+    });
+    let sqlite = rt.block_on(SqliteConnection::connect_with(&SqliteFixture::options(&sq.dir))).expect("bare sqlite");
+    let sqlite = Arc::new(tokio::sync::Mutex::new(sqlite));
+    let sql = "SELECT uid, country_code FROM token WHERE uid = ?1";
+    group.bench_function(BenchmarkId::from_parameter("sqlite_bare_connection"), |b| {
+        b.to_async(rt).iter(|| {
+            let sqlite = sqlite.clone();
+            async move {
+                let mut conn = sqlite.lock().await;
+                sqlx::query(sql).bind("uid-04242").fetch_optional(&mut *conn).await.expect("bare select");
             }
         })
     });
@@ -277,9 +335,22 @@ fn throughput(c: &mut Criterion, rt: &Runtime, engines: &[(&'static str, Arc<dyn
     }
 }
 
-/// The cost of one append to a transaction that already holds N meter values (N to N+100:
-/// PostgreSQL is trimmed back to N after every 100 appends; memory appends are O(1) anyway).
-fn scaling(c: &mut Criterion, rt: &Runtime, engines: &[(&'static str, Arc<dyn Engine>)], pg: &PgFixture) {
+/// Puts a benchmark transaction back to its size between rounds (setup, not timed).
+#[derive(Clone)]
+enum Trim {
+    Postgres(PgPool),
+    Sqlite(SqlitePool),
+}
+
+/// The cost of one append to a transaction that already holds N meter values (N to N+100: the
+/// SQL backends are trimmed back to N after every 100 appends; memory appends are O(1) anyway).
+fn scaling(
+    c: &mut Criterion,
+    rt: &Runtime,
+    engines: &[(&'static str, Arc<dyn Engine>)],
+    pg: &PgFixture,
+    sq: &SqliteFixture,
+) {
     let sizes: &[u64] = &[10, 1_000, 10_000];
     for (_, engine) in engines {
         for &size in sizes {
@@ -293,11 +364,14 @@ fn scaling(c: &mut Criterion, rt: &Runtime, engines: &[(&'static str, Arc<dyn En
             });
         }
     }
-    let pool = pg.store.storage().pool().clone();
     let mut group = c.benchmark_group("scaling_update_transaction");
     for (backend, engine) in engines {
         for &size in sizes {
-            let trim = (*backend == "postgres").then(|| pool.clone());
+            let trim = match *backend {
+                "postgres" => Some(Trim::Postgres(pg.store.storage().pool().clone())),
+                "sqlite" => Some(Trim::Sqlite(sq.side.clone())),
+                _ => None,
+            };
             group.bench_function(BenchmarkId::new(*backend, size), |b| {
                 b.to_async(rt).iter_custom(|iters| {
                     let engine = engine.clone();
@@ -317,8 +391,10 @@ fn scaling(c: &mut Criterion, rt: &Runtime, engines: &[(&'static str, Arc<dyn En
                             }
                             elapsed += start.elapsed();
                             done += chunk;
-                            if let Some(pool) = &trim {
-                                trim_transaction(pool, &tx, size as i64).await;
+                            match &trim {
+                                Some(Trim::Postgres(pool)) => trim_transaction(pool, &tx, size as i64).await,
+                                Some(Trim::Sqlite(pool)) => trim_sqlite_transaction(pool, &tx, size as i64).await,
+                                None => {}
                             }
                         }
                         elapsed
@@ -341,6 +417,23 @@ async fn trim_transaction(pool: &PgPool, transaction_id: &str, size: i64) {
     .await
     .expect("trim meter values");
     sqlx::query("UPDATE charging_transaction SET meter_value_count = $2 WHERE charge_station_id = 'cs-scale' AND transaction_id = $1")
+        .bind(transaction_id)
+        .bind(size)
+        .execute(pool)
+        .await
+        .expect("trim count");
+}
+
+async fn trim_sqlite_transaction(pool: &SqlitePool, transaction_id: &str, size: i64) {
+    sqlx::query(
+        "DELETE FROM meter_value WHERE charge_station_id = 'cs-scale' AND transaction_id = ?1 AND ordinal > ?2",
+    )
+    .bind(transaction_id)
+    .bind(size)
+    .execute(pool)
+    .await
+    .expect("trim meter values");
+    sqlx::query("UPDATE charging_transaction SET meter_value_count = ?2 WHERE charge_station_id = 'cs-scale' AND transaction_id = ?1")
         .bind(transaction_id)
         .bind(size)
         .execute(pool)
@@ -371,8 +464,22 @@ fn token_scaling(c: &mut Criterion, rt: &Runtime) {
             .expect("bulk tokens");
             sqlx::query("ANALYZE token").execute(pg.store.storage().pool()).await.expect("analyze");
         });
+        let sq = SqliteFixture::new(rt, "bench_tokens");
+        rt.block_on(async {
+            sqlx::query(
+                "WITH RECURSIVE i(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM i WHERE n + 1 < ?1)
+                 INSERT INTO token SELECT 'uid-' || substr('0000000' || n, -7), 'GB', 'TWK', 'RFID', 'GBTWK012345678V',
+                        NULL, 'x', NULL, 1, NULL, 'ALWAYS', 0 FROM i",
+            )
+            .bind(count as i64)
+            .execute(&sq.side)
+            .await
+            .expect("bulk tokens");
+            sqlx::query("ANALYZE token").execute(&sq.side).await.expect("analyze");
+        });
         let probe = format!("uid-{:07}", count / 2);
-        let engines: [(&str, Arc<dyn Engine>); 2] = [("memory", Arc::new(memory)), ("postgres", pg.engine())];
+        let engines: [(&str, Arc<dyn Engine>); 3] =
+            [("memory", Arc::new(memory)), ("postgres", pg.engine()), ("sqlite", sq.engine())];
         for (backend, engine) in &engines {
             let probe = probe.clone();
             group.bench_function(BenchmarkId::new(*backend, count), |b| {
@@ -387,6 +494,7 @@ fn token_scaling(c: &mut Criterion, rt: &Runtime) {
         }
         drop(engines);
         pg.drop_now(rt);
+        sq.drop_now(rt);
     }
     group.finish();
 }
@@ -394,14 +502,16 @@ fn token_scaling(c: &mut Criterion, rt: &Runtime) {
 fn all(c: &mut Criterion) {
     let rt = runtime();
     let pg = PgFixture::new(&rt, "bench", 32);
-    let engines = backends(&rt, &pg);
-    layer_cost(c, &rt, &pg);
+    let sq = SqliteFixture::new(&rt, "bench");
+    let engines = backends(&pg, &sq);
+    layer_cost(c, &rt, &pg, &sq);
     per_operation(c, &rt, &engines);
-    driver_baseline(c, &rt, &pg);
+    driver_baseline(c, &rt, &pg, &sq);
     throughput(c, &rt, &engines);
-    scaling(c, &rt, &engines, &pg);
+    scaling(c, &rt, &engines, &pg, &sq);
     drop(engines);
     pg.drop_now(&rt);
+    sq.drop_now(&rt);
     token_scaling(c, &rt);
 }
 

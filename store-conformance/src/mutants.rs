@@ -466,6 +466,17 @@ impl MutantVerdict {
     pub fn killed(&self) -> bool {
         self.killed_by_scenario.is_some() || self.killed_by_model || self.killed_by_linearizability
     }
+
+    /// Whether the parts of the suite that test the mutant's clause killed it: a sequential
+    /// mutant both a named scenario and the model test; a concurrency mutant (each call alone
+    /// correct) the linearizability check, while the sequential model test passes it.
+    pub fn killed_as_expected(&self) -> bool {
+        if self.mutation.is_concurrency_bug() {
+            self.killed_by_linearizability && !self.killed_by_model
+        } else {
+            self.killed_by_scenario.is_some() && self.killed_by_model
+        }
+    }
 }
 
 /// Runs every scenario and `model_cases` model cases against each mutation of `base`, and

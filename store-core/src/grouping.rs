@@ -1,7 +1,7 @@
 //! For backends that read a record and its child rows with one `parent LEFT JOIN children`
 //! query: the rows grouped back into records.
 
-use crate::StoreResult;
+use crate::{MeterValue, StoreResult, Transaction};
 
 /// Groups rows already ordered by parent key into (parent key, children) pairs, in row order.
 /// A row whose child part is `None` (a parent without children) contributes no child.
@@ -21,6 +21,32 @@ pub fn group_by_parent<R, C>(
         }
     }
     Ok(groups)
+}
+
+/// Rows of `transactions LEFT JOIN meter values`, ordered by (charge station, transaction,
+/// ordinal), grouped into transactions: `key` is a row's (charge station, transaction); `header`
+/// makes the record (its meter values empty) from a transaction's first row; `meter_value`
+/// reads each row's meter value (`None` on the one row of a transaction without any).
+pub fn group_transactions<R>(
+    rows: Vec<R>,
+    key: impl Fn(&R) -> (&str, &str),
+    header: impl Fn(&R) -> Transaction,
+    mut meter_value: impl FnMut(&R) -> StoreResult<Option<MeterValue>>,
+) -> StoreResult<Vec<Transaction>> {
+    let mut transactions: Vec<Transaction> = Vec::new();
+    for row in &rows {
+        let (charge_station_id, transaction_id) = key(row);
+        let same = transactions
+            .last()
+            .is_some_and(|last| last.charge_station_id == charge_station_id && last.transaction_id == transaction_id);
+        if !same {
+            transactions.push(header(row));
+        }
+        if let (Some(value), Some(transaction)) = (meter_value(row)?, transactions.last_mut()) {
+            transaction.meter_values.push(value);
+        }
+    }
+    Ok(transactions)
 }
 
 #[cfg(test)]

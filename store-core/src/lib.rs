@@ -16,6 +16,7 @@ pub mod storage;
 pub mod store;
 pub mod string_enum;
 pub mod time;
+pub mod transaction_write;
 pub mod validate;
 
 pub use certificate::{certificate_key, install_certificate_id};
@@ -27,3 +28,4 @@ pub use operation::Operation;
 pub use storage::*;
 pub use store::*;
 pub use string_enum::StringEnum;
+pub use transaction_write::TransactionWrite;

@@ -12,16 +12,6 @@ use store_conformance::mutants::judge_mutants;
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_mutant_is_killed_by_the_part_of_the_suite_that_tests_its_clause() {
     let verdicts = judge_mutants(Arc::new(common::memory()), 1_000, 2_000).await;
-    let mut wrong = Vec::new();
-    for verdict in &verdicts {
-        let as_expected = if verdict.mutation.is_concurrency_bug() {
-            verdict.killed_by_linearizability && !verdict.killed_by_model
-        } else {
-            verdict.killed_by_scenario.is_some() && verdict.killed_by_model
-        };
-        if !as_expected {
-            wrong.push(verdict);
-        }
-    }
+    let wrong: Vec<_> = verdicts.iter().filter(|verdict| !verdict.killed_as_expected()).collect();
     assert!(wrong.is_empty(), "mutants not killed as expected: {wrong:#?}");
 }

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use store_core::grouping::group_by_parent;
+use store_core::grouping::{group_by_parent, group_transactions};
 use store_core::time::format_last_updated;
 use store_core::*;
 
@@ -243,29 +243,22 @@ fn meter_value(row: &TransactionRow) -> StoreResult<Option<MeterValue>> {
 
 /// Rows of transactions LEFT JOIN meter values, ordered by (station, transaction, ordinal).
 pub(crate) fn transactions(rows: Vec<TransactionRow>) -> StoreResult<Vec<Transaction>> {
-    let mut transactions: Vec<Transaction> = Vec::new();
-    for row in &rows {
-        let same = transactions.last().is_some_and(|last| {
-            last.charge_station_id == row.charge_station_id && last.transaction_id == row.transaction_id
-        });
-        if !same {
-            transactions.push(Transaction {
-                charge_station_id: row.charge_station_id.clone(),
-                transaction_id: row.transaction_id.clone(),
-                id_token: row.id_token.clone(),
-                token_type: row.token_type.clone(),
-                meter_values: Vec::new(),
-                start_seq_no: row.start_seq_no,
-                ended_seq_no: row.ended_seq_no,
-                updated_seq_no_count: row.updated_seq_no_count,
-                offline: row.offline,
-            });
-        }
-        if let (Some(value), Some(transaction)) = (meter_value(row)?, transactions.last_mut()) {
-            transaction.meter_values.push(value);
-        }
-    }
-    Ok(transactions)
+    group_transactions(
+        rows,
+        |row| (&row.charge_station_id, &row.transaction_id),
+        |row| Transaction {
+            charge_station_id: row.charge_station_id.clone(),
+            transaction_id: row.transaction_id.clone(),
+            id_token: row.id_token.clone(),
+            token_type: row.token_type.clone(),
+            meter_values: Vec::new(),
+            start_seq_no: row.start_seq_no,
+            ended_seq_no: row.ended_seq_no,
+            updated_seq_no_count: row.updated_seq_no_count,
+            offline: row.offline,
+        },
+        meter_value,
+    )
 }
 
 /// The `evses` column: NULL, `[]` and a non-empty array stay three states (R2).

@@ -9,29 +9,13 @@ use crate::SqliteStorage;
 use crate::error::map;
 use crate::rows::{self, TransactionRow};
 
-/// One row of STORE_CONTRACT.md §2.7: the record a write creates when the transaction is
-/// absent, and which of its fields replace an existing record's.
-struct Write<'a> {
-    id_token: &'a str,
-    token_type: &'a str,
-    start_seq_no: i64,
-    ended_seq_no: i64,
-    /// Added to `updated_seq_no_count` (also the value of a new record).
-    counts_update: i64,
-    offline: bool,
-    /// `create`: id token, token type, start seq and offline replace the existing ones.
-    replaces_start: bool,
-    /// `end`: ended seq replaces the existing one.
-    replaces_end: bool,
-}
-
 impl SqliteStorage {
     async fn write_transaction(
         &self,
         charge_station_id: &str,
         transaction_id: &str,
         meter_values: &[MeterValue],
-        write: Write<'_>,
+        write: TransactionWrite<'_>,
     ) -> StoreResult<()> {
         let appended = i64::try_from(meter_values.len()).unwrap_or(i64::MAX);
         let mut tx = self.begin_write().await.map_err(map)?;
@@ -133,16 +117,7 @@ impl TransactionStorage for SqliteStorage {
         seq_no: i64,
         offline: bool,
     ) -> StoreResult<()> {
-        let write = Write {
-            id_token,
-            token_type,
-            start_seq_no: seq_no,
-            ended_seq_no: 0,
-            counts_update: 0,
-            offline,
-            replaces_start: true,
-            replaces_end: false,
-        };
+        let write = TransactionWrite::create(id_token, token_type, seq_no, offline);
         self.write_transaction(charge_station_id, transaction_id, meter_values, write).await
     }
 
@@ -152,17 +127,7 @@ impl TransactionStorage for SqliteStorage {
         transaction_id: &str,
         meter_values: &[MeterValue],
     ) -> StoreResult<()> {
-        let write = Write {
-            id_token: "",
-            token_type: "",
-            start_seq_no: 0,
-            ended_seq_no: 0,
-            counts_update: 1,
-            offline: false,
-            replaces_start: false,
-            replaces_end: false,
-        };
-        self.write_transaction(charge_station_id, transaction_id, meter_values, write).await
+        self.write_transaction(charge_station_id, transaction_id, meter_values, TransactionWrite::update()).await
     }
 
     async fn end_transaction(
@@ -174,16 +139,7 @@ impl TransactionStorage for SqliteStorage {
         meter_values: &[MeterValue],
         seq_no: i64,
     ) -> StoreResult<()> {
-        let write = Write {
-            id_token,
-            token_type,
-            start_seq_no: 0,
-            ended_seq_no: seq_no,
-            counts_update: 0,
-            offline: false,
-            replaces_start: false,
-            replaces_end: true,
-        };
+        let write = TransactionWrite::end(id_token, token_type, seq_no);
         self.write_transaction(charge_station_id, transaction_id, meter_values, write).await
     }
 }

@@ -140,27 +140,37 @@ fn build_report(figures: &BTreeMap<String, f64>, pgbench_tps: &BTreeMap<u32, f64
     let _ = writeln!(md, "# maeve-store benchmark report{}\n", if quick { " (quick run)" } else { "" });
     let _ = writeln!(md, "All figures from one run on one machine; medians from criterion; ratios only.\n");
     let _ = writeln!(md, "## Per operation (median latency, one task)\n");
-    let _ = writeln!(md, "| operation | memory | postgres | postgres / memory | postgres / bare connection |");
-    let _ = writeln!(md, "|---|---:|---:|---:|---:|");
+    let _ = writeln!(
+        md,
+        "| operation | memory | postgres | sqlite | postgres / memory | postgres / bare connection | sqlite / bare connection |"
+    );
+    let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|---:|");
     let bare = get("pk_select/bare_connection")?;
+    let sqlite_bare = get("pk_select/sqlite_bare_connection")?;
     for operation in OPERATIONS {
         let memory = get(&format!("{operation}/memory"))?;
         let postgres = get(&format!("{operation}/postgres"))?;
+        let sqlite = get(&format!("{operation}/sqlite"))?;
         ratios.insert(format!("pg_vs_memory_{operation}"), postgres / memory);
         ratios.insert(format!("pg_vs_bare_conn_{operation}"), postgres / bare);
+        ratios.insert(format!("sqlite_vs_bare_conn_{operation}"), sqlite / sqlite_bare);
         let _ = writeln!(
             md,
-            "| {operation} | {:.2} µs | {:.1} µs | {:.0}× | {:.2}× |",
+            "| {operation} | {:.2} µs | {:.1} µs | {:.1} µs | {:.0}× | {:.2}× | {:.2}× |",
             memory / 1e3,
             postgres / 1e3,
+            sqlite / 1e3,
             postgres / memory,
-            postgres / bare
+            postgres / bare,
+            sqlite / sqlite_bare
         );
     }
     let pool = get("pk_select/store_pool")?;
     let lookup = get("lookup_token/postgres")?;
     ratios.insert("pg_lookup_latency_vs_bare_conn".into(), lookup / bare);
     ratios.insert("store_pool_select_vs_bare_conn".into(), pool / bare);
+    let sqlite_lookup = get("lookup_token/sqlite")?;
+    ratios.insert("sqlite_lookup_latency_vs_bare_conn".into(), sqlite_lookup / sqlite_bare);
     let _ = writeln!(md, "\n## Baselines\n");
     let _ = writeln!(md, "| what | median | ratio |");
     let _ = writeln!(md, "|---|---:|---:|");
@@ -172,18 +182,27 @@ fn build_report(figures: &BTreeMap<String, f64>, pgbench_tps: &BTreeMap<u32, f64
         lookup / 1e3,
         lookup / bare
     );
+    let _ = writeln!(md, "| bare sqlx `SqliteConnection`, one-row PK select | {:.1} µs | 1.00× |", sqlite_bare / 1e3);
+    let _ = writeln!(
+        md,
+        "| store `lookup_token` (SQLite) | {:.1} µs | {:.2}× (target ≤ 1.3×) |",
+        sqlite_lookup / 1e3,
+        sqlite_lookup / sqlite_bare
+    );
     let _ = writeln!(md, "\n## Throughput (ops/s, tasks sharing one store) against pgbench -S -M prepared\n");
-    let _ = writeln!(md, "| operation | tasks | memory | postgres | pgbench tps | postgres / pgbench |");
-    let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|");
+    let _ = writeln!(md, "| operation | tasks | memory | postgres | sqlite | pgbench tps | postgres / pgbench |");
+    let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|---:|");
     for operation in ["lookup_token", "update_transaction"] {
         for clients in CLIENTS {
             let memory = ops_per_s(get(&format!("throughput_{operation}/memory/{clients}"))?);
             let postgres = ops_per_s(get(&format!("throughput_{operation}/postgres/{clients}"))?);
+            let sqlite = ops_per_s(get(&format!("throughput_{operation}/sqlite/{clients}"))?);
             let tps = pgbench_tps.get(&clients).copied().unwrap_or(f64::NAN);
             ratios.insert(format!("pg_{operation}_tps_c{clients}_vs_pgbench"), postgres / tps);
+            ratios.insert(format!("sqlite_{operation}_ops_per_s_c{clients}"), sqlite);
             let _ = writeln!(
                 md,
-                "| {operation} | {clients} | {memory:.0} | {postgres:.0} | {tps:.0} | {:.2} |",
+                "| {operation} | {clients} | {memory:.0} | {postgres:.0} | {sqlite:.0} | {tps:.0} | {:.2} |",
                 postgres / tps
             );
         }
@@ -192,22 +211,31 @@ fn build_report(figures: &BTreeMap<String, f64>, pgbench_tps: &BTreeMap<u32, f64
         ratios.insert("pg_lookup_tps_c8_vs_pgbench".into(), value);
     }
     let _ = writeln!(md, "\n## Scaling\n");
-    let _ = writeln!(md, "| what | memory | postgres |");
-    let _ = writeln!(md, "|---|---:|---:|");
-    let memory = get("scaling_update_transaction/memory/10000")? / get("scaling_update_transaction/memory/10")?;
-    let postgres = get("scaling_update_transaction/postgres/10000")? / get("scaling_update_transaction/postgres/10")?;
+    let _ = writeln!(md, "| what | memory | postgres | sqlite |");
+    let _ = writeln!(md, "|---|---:|---:|---:|");
+    let update = |backend: &str| -> Result<f64> {
+        Ok(get(&format!("scaling_update_transaction/{backend}/10000"))?
+            / get(&format!("scaling_update_transaction/{backend}/10"))?)
+    };
+    let (memory, postgres, sqlite) = (update("memory")?, update("postgres")?, update("sqlite")?);
     ratios.insert("memory_update_tx_10000_vs_10".into(), memory);
     ratios.insert("pg_update_tx_10000_vs_10".into(), postgres);
+    ratios.insert("sqlite_update_tx_10000_vs_10".into(), sqlite);
     let _ = writeln!(
         md,
-        "| update_transaction at 10 000 stored values / at 10 | {memory:.2}× | {postgres:.2}× (target ≤ 1.2×) |"
+        "| update_transaction at 10 000 stored values / at 10 | {memory:.2}× | {postgres:.2}× (target ≤ 1.2×) | {sqlite:.2}× (target ≤ 1.2×) |"
     );
     let big = if quick { 100_000 } else { 1_000_000 };
-    let memory = get(&format!("scaling_lookup_token/memory/{big}"))? / get("scaling_lookup_token/memory/1000")?;
-    let postgres = get(&format!("scaling_lookup_token/postgres/{big}"))? / get("scaling_lookup_token/postgres/1000")?;
+    let lookup = |backend: &str| -> Result<f64> {
+        Ok(get(&format!("scaling_lookup_token/{backend}/{big}"))?
+            / get(&format!("scaling_lookup_token/{backend}/1000"))?)
+    };
+    let (memory, postgres, sqlite) = (lookup("memory")?, lookup("postgres")?, lookup("sqlite")?);
     ratios.insert("memory_lookup_token_big_vs_1000".into(), memory);
     ratios.insert("pg_lookup_token_big_vs_1000".into(), postgres);
-    let _ = writeln!(md, "| lookup_token with {big} tokens / with 1 000 | {memory:.2}× | {postgres:.2}× |");
+    ratios.insert("sqlite_lookup_token_big_vs_1000".into(), sqlite);
+    let _ =
+        writeln!(md, "| lookup_token with {big} tokens / with 1 000 | {memory:.2}× | {postgres:.2}× | {sqlite:.2}× |");
     let _ = writeln!(md, "\n## The core's layer (lookup_token, one task)\n");
     let _ = writeln!(md, "| backend | storage alone | through `Store` | `Store` / storage |");
     let _ = writeln!(md, "|---|---:|---:|---:|");
@@ -221,7 +249,7 @@ fn build_report(figures: &BTreeMap<String, f64>, pgbench_tps: &BTreeMap<u32, f64
         store / 1e3,
         store / boxed
     );
-    for backend in ["memory", "postgres"] {
+    for backend in ["memory", "postgres", "sqlite"] {
         let storage = get(&format!("layer_lookup_token/{backend}_storage"))?;
         let store = get(&format!("layer_lookup_token/{backend}_store"))?;
         ratios.insert(format!("{backend}_layer_vs_storage"), store / storage);
@@ -244,10 +272,10 @@ fn build_report(figures: &BTreeMap<String, f64>, pgbench_tps: &BTreeMap<u32, f64
     Ok(Report { ratios, markdown: md })
 }
 
-/// Cost of one update_transaction against stored meter values, both backends, log-scale x.
+/// Cost of one update_transaction against stored meter values, every backend, log-scale x.
 fn scaling_svg(figures: &BTreeMap<String, f64>) -> String {
     let sizes = [10.0f64, 1_000.0, 10_000.0];
-    let series: Vec<(&str, &str, Vec<f64>)> = [("memory", "#1b9e77"), ("postgres", "#d95f02")]
+    let series: Vec<(&str, &str, Vec<f64>)> = [("memory", "#1b9e77"), ("postgres", "#d95f02"), ("sqlite", "#7570b3")]
         .into_iter()
         .map(|(backend, colour)| {
             let values = sizes
