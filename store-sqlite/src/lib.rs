@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use sqlx::migrate::Migrator;
-use sqlx::sqlite::{SqlitePool, SqlitePoolOptions};
+use sqlx::sqlite::{SqliteConnection, SqlitePool, SqlitePoolOptions};
 use sqlx::{Sqlite, Transaction};
 use store_core::{Clock, ErrorKind, Storage, Store, StoreError, StoreResult};
 
@@ -70,7 +70,7 @@ impl SqliteStorage {
             .connect_with(options.clone())
             .await
             .map_err(|err| error::opening(&config.path, err))?;
-        MIGRATOR.run(&writer).await.map_err(error::migration)?;
+        migrate(&writer).await?;
         let readers = SqlitePoolOptions::new()
             .max_connections(config.max_readers.max(1))
             .idle_timeout(None)
@@ -106,6 +106,17 @@ impl SqliteStorage {
     async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
         self.writer.begin_with("BEGIN IMMEDIATE").await
     }
+}
+
+/// Applies pending migrations holding the write lock, so that processes opening a new file at
+/// the same moment apply them once: the others wait, then find them applied. (sqlx's own
+/// migration lock does nothing on SQLite; each migration runs in a savepoint of this
+/// transaction.)
+async fn migrate(writer: &SqlitePool) -> StoreResult<()> {
+    let mut tx = writer.begin_with("BEGIN IMMEDIATE").await.map_err(error::map)?;
+    let connection: &mut SqliteConnection = &mut tx;
+    MIGRATOR.run_direct(None, connection, false).await.map_err(error::migration)?;
+    tx.commit().await.map_err(error::map)
 }
 
 /// usize counts as SQL integers; anything beyond i64::MAX means "no limit".

@@ -1,5 +1,6 @@
-//! Two processes append to one transaction in one database file at the same time, each from
-//! several tasks: every meter value is there exactly once and the counter counts every call.
+//! Two processes open one new database file at the same moment (both apply the migrations, once)
+//! and append to one transaction at the same time, each from several tasks: every meter value is
+//! there exactly once and the counter counts every call.
 
 use std::process::Command;
 use std::sync::Arc;
@@ -15,8 +16,6 @@ const PER_PROCESS: usize = 300;
 async fn two_processes_appending_to_one_transaction_lose_nothing() {
     let dir = ScratchDir::create("two_processes").expect("scratch directory");
     let path = dir.path();
-    // Created (and migrated) before the appenders start, as a running manager would have.
-    let storage = SqliteStorage::open(&SqliteStoreConfig::at(&path)).await.expect("open");
     let appenders: Vec<_> = (0..2)
         .map(|_| {
             Command::new(APPENDER)
@@ -30,6 +29,7 @@ async fn two_processes_appending_to_one_transaction_lose_nothing() {
         let output = appender.wait_with_output().expect("appender");
         assert!(output.status.success(), "an appender failed: {}", output.status);
     }
+    let storage = SqliteStorage::open(&SqliteStoreConfig::at(&path)).await.expect("open");
     let store = storage.clone().into_store(Arc::new(SystemClock));
     let transaction = store.find_transaction("cs1", "tx1").await.expect("find").expect("the transaction exists");
     assert_eq!(transaction.updated_seq_no_count, 2 * PER_PROCESS as i64);
