@@ -10,7 +10,7 @@ use store_conformance::mutants::judge_mutants;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_mutant_wrapping_sqlite_is_killed() {
-    let verdicts = judge_mutants(Arc::new(common::sqlite()), 100, 2_000).await;
+    let verdicts = judge_mutants(Arc::new(common::sqlite()), 300, 2_000).await;
     let wrong: Vec<_> = verdicts.iter().filter(|verdict| !verdict.killed_as_expected()).collect();
     assert!(wrong.is_empty(), "mutants not killed as expected: {wrong:#?}");
 }
