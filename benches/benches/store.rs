@@ -441,10 +441,10 @@ async fn trim_sqlite_transaction(pool: &SqlitePool, transaction_id: &str, size: 
         .expect("trim count");
 }
 
-/// lookup_token with 1 000 and 1 000 000 tokens stored (100 000 in quick mode).
+/// lookup_token and a 50-token page with 1 000 and 1 000 000 tokens stored (100 000 in quick
+/// mode).
 fn token_scaling(c: &mut Criterion, rt: &Runtime) {
     let big: u64 = if quick() { 100_000 } else { 1_000_000 };
-    let mut group = c.benchmark_group("scaling_lookup_token");
     for count in [1_000u64, big] {
         let memory = memory_store(Arc::new(SystemClock));
         rt.block_on(async {
@@ -480,6 +480,7 @@ fn token_scaling(c: &mut Criterion, rt: &Runtime) {
         let probe = format!("uid-{:07}", count / 2);
         let engines: [(&str, Arc<dyn Engine>); 3] =
             [("memory", Arc::new(memory)), ("postgres", pg.engine()), ("sqlite", sq.engine())];
+        let mut group = c.benchmark_group("scaling_lookup_token");
         for (backend, engine) in &engines {
             let probe = probe.clone();
             group.bench_function(BenchmarkId::new(*backend, count), |b| {
@@ -492,11 +493,23 @@ fn token_scaling(c: &mut Criterion, rt: &Runtime) {
                 })
             });
         }
+        group.finish();
+        let mut group = c.benchmark_group("scaling_list_tokens");
+        for (backend, engine) in &engines {
+            group.bench_function(BenchmarkId::new(*backend, count), |b| {
+                b.to_async(rt).iter(|| {
+                    let engine = engine.clone();
+                    async move {
+                        assert_eq!(engine.list_tokens(0, 50).await.expect("list").len(), 50);
+                    }
+                })
+            });
+        }
+        group.finish();
         drop(engines);
         pg.drop_now(rt);
         sq.drop_now(rt);
     }
-    group.finish();
 }
 
 fn all(c: &mut Criterion) {

@@ -26,9 +26,8 @@ impl ChargeStationSettingsStorage for MemoryStorage {
         charge_station_id: &str,
         settings: &ChargeStationSettings,
     ) -> StoreResult<()> {
-        // The entry holds the shard lock, so concurrent merges into one station serialise.
         self.settings.write(charge_station_id.to_owned(), |entry| {
-            let mut stored = entry.or_default();
+            let stored = entry.or_default();
             for (key, setting) in &settings.settings {
                 stored.insert(key.clone(), setting.clone());
             }
@@ -54,7 +53,7 @@ impl ChargeStationSettingsStorage for MemoryStorage {
     }
 
     async fn delete_charge_station_settings(&self, charge_station_id: &str) -> StoreResult<()> {
-        self.settings.remove(charge_station_id.to_owned());
+        self.settings.remove(charge_station_id);
         Ok(())
     }
 }
@@ -94,7 +93,7 @@ impl ChargeStationInstallCertificatesStorage for MemoryStorage {
         certificates: &ChargeStationInstallCertificates,
     ) -> StoreResult<()> {
         self.install_certificates.write(charge_station_id.to_owned(), |entry| {
-            let mut stored = entry.or_default();
+            let stored = entry.or_default();
             for certificate in &certificates.certificates {
                 let certificate = certificate.clone();
                 match stored.iter_mut().find(|existing| existing.certificate_id == certificate.certificate_id) {
@@ -143,7 +142,7 @@ impl ChargeStationTriggerMessageStorage for MemoryStorage {
     }
 
     async fn delete_charge_station_trigger_message(&self, charge_station_id: &str) -> StoreResult<()> {
-        self.trigger_messages.remove(charge_station_id.to_owned());
+        self.trigger_messages.remove(charge_station_id);
         Ok(())
     }
 

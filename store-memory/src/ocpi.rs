@@ -34,10 +34,11 @@ impl OcpiStorage for MemoryStorage {
     }
 
     async fn list_party_details_for_role(&self, role: &str) -> StoreResult<Vec<OcpiParty>> {
-        let mut parties: Vec<OcpiParty> = self.parties.scan(|rows| {
-            rows.iter().filter(|entry| entry.key().0 == role).map(|entry| entry.value().clone()).collect()
-        });
-        parties.sort_by(|a, b| (&a.country_code, &a.party_id).cmp(&(&b.country_code, &b.party_id)));
-        Ok(parties)
+        // Keyed by (role, country code, party id): one role's parties are one range of the map,
+        // already in the contract's order.
+        let first = (role.to_owned(), String::new(), String::new());
+        Ok(self.parties.scan(|rows| {
+            rows.range(first..).take_while(|(key, _)| key.0 == role).map(|(_, party)| party.clone()).collect()
+        }))
     }
 }

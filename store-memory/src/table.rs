@@ -1,62 +1,55 @@
-//! A map whose lists are atomic. `DashMap` locks one shard at a time, so an iteration can pass
-//! a shard before a write lands there and then see a later write in another shard: a list
-//! showing a later write but missing an earlier completed one. Here every write holds a gate
-//! shared with other writes, and a whole-map read holds it alone, so a list sees exactly the
-//! writes that completed before it and none that started after. Point reads need no gate: one
-//! shard lock already makes them atomic. The gate is parking_lot's fair lock, so lists running
-//! back to back cannot starve writes, nor writes the lists.
+//! An ordered map behind one lock: the stores that list. A list is a range of the map, so a
+//! page costs O(log n + page) however many records there are, and it sees exactly the writes
+//! that completed before it: a write holds the lock alone, a read shares it. (A sharded map
+//! cannot give both: its iteration passes a shard before a write lands there and then sees a
+//! later write in another, and it has no order, so every page was a pass over all records.)
+//! The lock is parking_lot's, which hands over fairly, so neither reads nor writes starve; every
+//! critical section is one map operation and the copies of what it returns.
 
-use std::hash::Hash;
+use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 
-use dashmap::DashMap;
-use dashmap::mapref::entry::Entry;
-use dashmap::mapref::one::Ref;
-use parking_lot::RwLock;
+use parking_lot::{MappedRwLockReadGuard, RwLock, RwLockReadGuard};
 
 #[derive(Debug)]
-pub(crate) struct Table<K: Eq + Hash, V> {
-    rows: DashMap<K, V>,
-    gate: RwLock<()>,
+pub(crate) struct Table<K, V> {
+    rows: RwLock<BTreeMap<K, V>>,
 }
 
-impl<K: Eq + Hash, V> Default for Table<K, V> {
+impl<K, V> Default for Table<K, V> {
     fn default() -> Self {
-        Table { rows: DashMap::new(), gate: RwLock::new(()) }
+        Table { rows: RwLock::new(BTreeMap::new()) }
     }
 }
 
-impl<K: Eq + Hash, V> Table<K, V> {
-    pub(crate) fn get<Q>(&self, key: &Q) -> Option<Ref<'_, K, V>>
+impl<K: Ord, V> Table<K, V> {
+    pub(crate) fn get<Q>(&self, key: &Q) -> Option<MappedRwLockReadGuard<'_, V>>
     where
         K: std::borrow::Borrow<Q>,
-        Q: Hash + Eq + ?Sized,
+        Q: Ord + ?Sized,
     {
-        self.rows.get(key)
+        RwLockReadGuard::try_map(self.rows.read(), |rows| rows.get(key)).ok()
     }
 
-    /// Runs a write on the entry of `key`; the entry's shard lock makes it atomic per key.
+    /// Runs a write on the entry of `key`, with no other read or write in progress.
     pub(crate) fn write<R>(&self, key: K, write: impl FnOnce(Entry<'_, K, V>) -> R) -> R {
-        let _gate = self.gate.read();
-        write(self.rows.entry(key))
+        write(self.rows.write().entry(key))
     }
 
     pub(crate) fn insert(&self, key: K, value: V) {
-        self.write(key, |entry| {
-            entry.insert(value);
-        });
+        self.rows.write().insert(key, value);
     }
 
-    pub(crate) fn remove(&self, key: K) {
-        self.write(key, |entry| {
-            if let Entry::Occupied(occupied) = entry {
-                occupied.remove();
-            }
-        });
+    pub(crate) fn remove<Q>(&self, key: &Q)
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Ord + ?Sized,
+    {
+        self.rows.write().remove(key);
     }
 
-    /// Reads the whole map with no write in progress.
-    pub(crate) fn scan<R>(&self, read: impl FnOnce(&DashMap<K, V>) -> R) -> R {
-        let _gate = self.gate.write();
-        read(&self.rows)
+    /// Reads the whole map, in key order, with no write in progress.
+    pub(crate) fn scan<R>(&self, read: impl FnOnce(&BTreeMap<K, V>) -> R) -> R {
+        read(&self.rows.read())
     }
 }

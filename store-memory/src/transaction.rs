@@ -1,4 +1,4 @@
-//! Transactions: every writer is an upsert done under the entry's lock (R8).
+//! Transactions: every writer is an upsert done under the table's write lock (R8).
 
 use store_core::*;
 
@@ -24,10 +24,8 @@ fn new_transaction(charge_station_id: &str, transaction_id: &str, meter_values: 
 
 impl TransactionStorage for MemoryStorage {
     async fn transactions(&self) -> StoreResult<Vec<Transaction>> {
-        let mut all: Vec<Transaction> =
-            self.transactions.scan(|rows| rows.iter().map(|entry| entry.value().clone()).collect());
-        all.sort_by(|a, b| (&a.charge_station_id, &a.transaction_id).cmp(&(&b.charge_station_id, &b.transaction_id)));
-        Ok(all)
+        // Keyed by (station, transaction id), so the map's order is the contract's.
+        Ok(self.transactions.scan(|rows| rows.values().cloned().collect()))
     }
 
     async fn find_transaction(
@@ -49,7 +47,7 @@ impl TransactionStorage for MemoryStorage {
         offline: bool,
     ) -> StoreResult<()> {
         self.transactions.write(key(charge_station_id, transaction_id), |entry| {
-            let mut stored = entry.or_insert_with(|| new_transaction(charge_station_id, transaction_id, &[]));
+            let stored = entry.or_insert_with(|| new_transaction(charge_station_id, transaction_id, &[]));
             stored.id_token = id_token.to_owned();
             stored.token_type = token_type.to_owned();
             stored.meter_values.extend_from_slice(meter_values);
@@ -66,7 +64,7 @@ impl TransactionStorage for MemoryStorage {
         meter_values: &[MeterValue],
     ) -> StoreResult<()> {
         self.transactions.write(key(charge_station_id, transaction_id), |entry| {
-            let mut stored = entry.or_insert_with(|| new_transaction(charge_station_id, transaction_id, &[]));
+            let stored = entry.or_insert_with(|| new_transaction(charge_station_id, transaction_id, &[]));
             stored.meter_values.extend_from_slice(meter_values);
             stored.updated_seq_no_count += 1;
         });

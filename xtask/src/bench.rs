@@ -236,6 +236,17 @@ fn build_report(figures: &BTreeMap<String, f64>, pgbench_tps: &BTreeMap<u32, f64
     ratios.insert("sqlite_lookup_token_big_vs_1000".into(), sqlite);
     let _ =
         writeln!(md, "| lookup_token with {big} tokens / with 1 000 | {memory:.2}× | {postgres:.2}× | {sqlite:.2}× |");
+    let list = |backend: &str| -> Result<f64> {
+        Ok(get(&format!("scaling_list_tokens/{backend}/{big}"))? / get(&format!("scaling_list_tokens/{backend}/1000"))?)
+    };
+    let (memory, postgres, sqlite) = (list("memory")?, list("postgres")?, list("sqlite")?);
+    ratios.insert("memory_list_tokens_page_big_vs_1000".into(), memory);
+    ratios.insert("pg_list_tokens_page_big_vs_1000".into(), postgres);
+    ratios.insert("sqlite_list_tokens_page_big_vs_1000".into(), sqlite);
+    let _ = writeln!(
+        md,
+        "| list_tokens, first 50, with {big} tokens / with 1 000 | {memory:.2}× (target ≤ 2×) | {postgres:.2}× | {sqlite:.2}× |"
+    );
     let _ = writeln!(md, "\n## The core's layer (lookup_token, one task)\n");
     let _ = writeln!(md, "| backend | storage alone | through `Store` | `Store` / storage |");
     let _ = writeln!(md, "|---|---:|---:|---:|");
