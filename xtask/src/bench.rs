@@ -1,7 +1,7 @@
-//! `cargo xtask bench [--quick]`: runs pgbench and the criterion benchmarks against the same
-//! server, then writes target/bench/report.md (ratios), summary.json (ratios and raw medians)
-//! and scaling.svg (cost against stored data). Needs DATABASE_URL. The criterion HTML report
-//! stays in target/criterion.
+//! `cargo xtask bench [--quick]`: runs pgbench, the criterion benchmarks and the interleaved
+//! PostgreSQL comparison against the same server, then writes target/bench/report.md (ratios),
+//! summary.json (ratios, raw medians and the interleaved rounds' spread) and scaling.svg (cost
+//! against stored data). Needs DATABASE_URL. The criterion HTML report stays in target/criterion.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 
 use crate::command::{Result, cargo, exec, workspace_root};
 use crate::database::{self, Scratch};
+use crate::interleaved;
 
 const CLIENTS: [u32; 3] = [1, 8, 32];
 
@@ -42,46 +43,38 @@ fn pgbench_binary() -> Result<PathBuf> {
         .ok_or_else(|| "pgbench not found: install Debian's postgresql-client or postgresql package".to_owned())
 }
 
-/// pgbench -S -M prepared tps at each client count, on a scratch database.
-fn pgbench(server_url: &str, seconds: u32) -> Result<BTreeMap<u32, f64>> {
-    let binary = pgbench_binary()?;
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|err| err.to_string())?;
-    let scratch = runtime.block_on(Scratch::create(server_url, "pgbench"))?;
-    let outcome = (|| {
-        exec(Command::new(&binary).args(["-i", "-s", "1", "-q", &scratch.url]))?;
-        let mut tps = BTreeMap::new();
-        for clients in CLIENTS {
-            let threads = clients.min(8).to_string();
-            let output = Command::new(&binary)
-                .args([
-                    "-S",
-                    "-M",
-                    "prepared",
-                    "-c",
-                    &clients.to_string(),
-                    "-j",
-                    &threads,
-                    "-T",
-                    &seconds.to_string(),
-                    &scratch.url,
-                ])
-                .output()
-                .map_err(|err| format!("pgbench: {err}"))?;
-            let text = String::from_utf8_lossy(&output.stdout);
-            let value = text
-                .lines()
-                .find_map(|line| line.strip_prefix("tps = ").and_then(|rest| rest.split_whitespace().next()))
-                .and_then(|number| number.parse::<f64>().ok())
-                .ok_or_else(|| {
-                    format!("no tps in pgbench output: {text}{}", String::from_utf8_lossy(&output.stderr))
-                })?;
-            println!("bench: pgbench -S -M prepared -c {clients}: {value:.0} tps");
-            tps.insert(clients, value);
-        }
-        Ok(tps)
-    })();
-    runtime.block_on(scratch.drop())?;
-    outcome
+/// pgbench -S -M prepared tps at each client count, on the pgbench database at `url`
+/// (initialised here).
+fn pgbench(binary: &Path, url: &str, seconds: u32) -> Result<BTreeMap<u32, f64>> {
+    exec(Command::new(binary).args(["-i", "-s", "1", "-q", url]))?;
+    let mut tps = BTreeMap::new();
+    for clients in CLIENTS {
+        let threads = clients.min(8).to_string();
+        let output = Command::new(binary)
+            .args(["-S", "-M", "prepared", "-c", &clients.to_string(), "-j", &threads, "-T", &seconds.to_string(), url])
+            .output()
+            .map_err(|err| format!("pgbench: {err}"))?;
+        let text = String::from_utf8_lossy(&output.stdout);
+        let value = text
+            .lines()
+            .find_map(|line| line.strip_prefix("tps = ").and_then(|rest| rest.split_whitespace().next()))
+            .and_then(|number| number.parse::<f64>().ok())
+            .ok_or_else(|| format!("no tps in pgbench output: {text}{}", String::from_utf8_lossy(&output.stderr)))?;
+        println!("bench: pgbench -S -M prepared -c {clients}: {value:.0} tps");
+        tps.insert(clients, value);
+    }
+    Ok(tps)
+}
+
+/// Runs one of the `benches` crate's benchmarks against `server_url`.
+fn bench_target(name: &str, server_url: &str, quick: bool, env: &[(&str, &str)]) -> Result {
+    let mut bench = cargo(["bench", "-p", "benches", "--bench", name]);
+    bench.env("DATABASE_URL", server_url);
+    if quick {
+        bench.env("MAEVE_BENCH_QUICK", "1");
+    }
+    bench.envs(env.iter().copied());
+    exec(&mut bench)
 }
 
 /// Criterion's median estimate (ns) for every benchmark under target/criterion, keyed by
@@ -347,21 +340,30 @@ fn scaling_svg(figures: &BTreeMap<String, f64>) -> String {
 pub fn run(args: Args) -> Result {
     let root = workspace_root();
     let server_url = database::url(None)?;
-    let tps = pgbench(&server_url, if args.quick { 2 } else { 5 })?;
+    let binary = pgbench_binary()?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|err| err.to_string())?;
+    let scratch = runtime.block_on(Scratch::create(&server_url, "pgbench"))?;
+    let measured = (|| -> Result<BTreeMap<u32, f64>> {
+        let tps = pgbench(&binary, &scratch.url, if args.quick { 2 } else { 5 })?;
+        bench_target("store", &server_url, args.quick, &[])?;
+        let pgbench_env = [("MAEVE_PGBENCH", &*binary.to_string_lossy()), ("MAEVE_PGBENCH_URL", &*scratch.url)];
+        bench_target("interleaved", &server_url, args.quick, &pgbench_env)?;
+        Ok(tps)
+    })();
+    runtime.block_on(scratch.drop())?;
+    let tps = measured?;
     let criterion_dir = root.join("target/criterion");
-    let mut bench = cargo(["bench", "-p", "benches", "--bench", "store"]);
-    bench.env("DATABASE_URL", &server_url);
-    if args.quick {
-        bench.env("MAEVE_BENCH_QUICK", "1");
-    }
-    exec(&mut bench)?;
     let figures = medians(&criterion_dir)?;
-    let report = build_report(&figures, &tps, args.quick)?;
+    let mut report = build_report(&figures, &tps, args.quick)?;
     let out = root.join("target/bench");
+    let interleaved = interleaved::report(&out.join("interleaved.json"))?;
+    report.ratios.extend(interleaved.ratios);
+    report.markdown.push_str(&interleaved.markdown);
     std::fs::create_dir_all(&out).map_err(|err| err.to_string())?;
     let summary = json!({
         "quick": args.quick,
         "ratios": report.ratios,
+        "interleaved": interleaved.json,
         "figures": figures,
         "pgbench_tps": tps.iter().map(|(clients, tps)| (format!("c{clients}"), *tps)).collect::<BTreeMap<_, _>>(),
         "units": {"figures": "median nanoseconds per operation (criterion)", "pgbench_tps": "transactions per second"},

@@ -10,6 +10,7 @@ mod conformance;
 mod database;
 mod db;
 mod dependencies;
+mod interleaved;
 mod layering;
 mod migrate;
 
