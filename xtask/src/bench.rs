@@ -206,40 +206,46 @@ fn build_report(figures: &BTreeMap<String, f64>, pgbench_tps: &BTreeMap<u32, f64
     let _ = writeln!(md, "\n## Scaling\n");
     let _ = writeln!(md, "| what | memory | postgres | sqlite |");
     let _ = writeln!(md, "|---|---:|---:|---:|");
-    let update = |backend: &str| -> Result<f64> {
-        Ok(get(&format!("scaling_update_transaction/{backend}/10000"))?
-            / get(&format!("scaling_update_transaction/{backend}/10"))?)
-    };
-    let (memory, postgres, sqlite) = (update("memory")?, update("postgres")?, update("sqlite")?);
-    ratios.insert("memory_update_tx_10000_vs_10".into(), memory);
-    ratios.insert("pg_update_tx_10000_vs_10".into(), postgres);
-    ratios.insert("sqlite_update_tx_10000_vs_10".into(), sqlite);
-    let _ = writeln!(
-        md,
-        "| update_transaction at 10 000 stored values / at 10 | {memory:.2}× | {postgres:.2}× (target ≤ 1.2×) | {sqlite:.2}× (target ≤ 1.2×) |"
-    );
-    let big = if quick { 100_000 } else { 1_000_000 };
-    let lookup = |backend: &str| -> Result<f64> {
-        Ok(get(&format!("scaling_lookup_token/{backend}/{big}"))?
-            / get(&format!("scaling_lookup_token/{backend}/1000"))?)
-    };
-    let (memory, postgres, sqlite) = (lookup("memory")?, lookup("postgres")?, lookup("sqlite")?);
-    ratios.insert("memory_lookup_token_big_vs_1000".into(), memory);
-    ratios.insert("pg_lookup_token_big_vs_1000".into(), postgres);
-    ratios.insert("sqlite_lookup_token_big_vs_1000".into(), sqlite);
-    let _ =
-        writeln!(md, "| lookup_token with {big} tokens / with 1 000 | {memory:.2}× | {postgres:.2}× | {sqlite:.2}× |");
-    let list = |backend: &str| -> Result<f64> {
-        Ok(get(&format!("scaling_list_tokens/{backend}/{big}"))? / get(&format!("scaling_list_tokens/{backend}/1000"))?)
-    };
-    let (memory, postgres, sqlite) = (list("memory")?, list("postgres")?, list("sqlite")?);
-    ratios.insert("memory_list_tokens_page_big_vs_1000".into(), memory);
-    ratios.insert("pg_list_tokens_page_big_vs_1000".into(), postgres);
-    ratios.insert("sqlite_list_tokens_page_big_vs_1000".into(), sqlite);
-    let _ = writeln!(
-        md,
-        "| list_tokens, first 50, with {big} tokens / with 1 000 | {memory:.2}× (target ≤ 2×) | {postgres:.2}× | {sqlite:.2}× |"
-    );
+    let big: u64 = if quick { 100_000 } else { 1_000_000 };
+    // (criterion group, larger size, smaller size, ratio key after the backend, row label,
+    // targets for memory, postgres, sqlite)
+    let rows = [
+        (
+            "scaling_update_transaction",
+            10_000,
+            10,
+            "update_tx_10000_vs_10",
+            "update_transaction at 10 000 stored values / at 10".to_owned(),
+            ["", " (target ≤ 1.2×)", " (target ≤ 1.2×)"],
+        ),
+        (
+            "scaling_lookup_token",
+            big,
+            1_000,
+            "lookup_token_big_vs_1000",
+            format!("lookup_token with {big} tokens / with 1 000"),
+            ["", "", ""],
+        ),
+        (
+            "scaling_list_tokens",
+            big,
+            1_000,
+            "list_tokens_page_big_vs_1000",
+            format!("list_tokens, first 50, with {big} tokens / with 1 000"),
+            [" (target ≤ 2×)", "", ""],
+        ),
+    ];
+    for (group, larger, smaller, key, label, targets) in rows {
+        let mut cells = Vec::new();
+        for ((backend, prefix), target) in
+            [("memory", "memory"), ("postgres", "pg"), ("sqlite", "sqlite")].into_iter().zip(targets)
+        {
+            let ratio = get(&format!("{group}/{backend}/{larger}"))? / get(&format!("{group}/{backend}/{smaller}"))?;
+            ratios.insert(format!("{prefix}_{key}"), ratio);
+            cells.push(format!("{ratio:.2}×{target}"));
+        }
+        let _ = writeln!(md, "| {label} | {} |", cells.join(" | "));
+    }
     let _ = writeln!(md, "\n## The core's layer (lookup_token, one task)\n");
     let _ = writeln!(md, "| backend | storage alone | through `Store` | `Store` / storage |");
     let _ = writeln!(md, "|---|---:|---:|---:|");
