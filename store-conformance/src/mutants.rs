@@ -88,10 +88,13 @@ impl Mutation {
 /// than needed costs minutes there.
 const MUTANT_PAUSE: std::time::Duration = std::time::Duration::from_millis(5);
 
-/// `ListWithoutConsistentView`'s pause between rereads. Its failure needs two writes from one
-/// task to fit between two rereads: at 5 ms, with three busy cores beside it, the check on
-/// PostgreSQL first failed at history 420 of its fixed seed (and it survived CI's 300); at
-/// 20 ms it fails within the first 60, loaded or not.
+/// `ListWithoutConsistentView`'s pause before each reread. Its failure needs writes to land
+/// between reading the page and rereading a record, or between two rereads: on memory the
+/// first window is the one that catches (its writes take microseconds, so they must fall into
+/// a pause right after the page is read); on PostgreSQL the second, where one task's two
+/// writes must both fit. At 5 ms, with three busy cores beside it, the check on PostgreSQL
+/// first failed at history 420 of its fixed seed (and it survived CI's 300); at 20 ms within
+/// the first 60, loaded or not.
 const REREAD_PAUSE: std::time::Duration = std::time::Duration::from_millis(20);
 
 /// A backend whose engines are `base`'s engines broken by one mutation.
@@ -191,10 +194,8 @@ impl ChargeStationSettingsStore for Mutant {
             }
             Mutation::ListWithoutConsistentView => {
                 let mut reread = Vec::with_capacity(page.len());
-                for (index, record) in page.iter().enumerate() {
-                    if index > 0 {
-                        tokio::time::sleep(REREAD_PAUSE).await;
-                    }
+                for record in &page {
+                    tokio::time::sleep(REREAD_PAUSE).await;
                     reread.extend(self.inner.lookup_charge_station_settings(&record.charge_station_id).await?);
                 }
                 page = reread;
