@@ -40,8 +40,9 @@ type Call = Arc<dyn Fn(usize, u64) -> Pin<Box<dyn Future<Output = ()> + Send>> +
 enum Work {
     /// `tasks` tasks calling `call(task, i)` in a loop until the round ends.
     Tasks { tasks: usize, call: Call },
-    /// pgbench for one round: `-M prepared -c clients` plus `args`.
-    Pgbench { clients: usize, args: Vec<String> },
+    /// pgbench for one round: `-M prepared -c clients` plus `args`, against the database at
+    /// `url`.
+    Pgbench { clients: usize, args: Vec<String>, url: String },
 }
 
 struct Contender {
@@ -155,7 +156,14 @@ where
     })
 }
 
-fn contenders(store: &PgStore, bare: &Arc<Vec<Mutex<PgConnection>>>, upsert_script: &str) -> Vec<Contender> {
+/// `select_url` is pgbench's own database; `upsert` the script running the store's upsert and
+/// the URL of the store's schema.
+fn contenders(
+    store: &PgStore,
+    bare: &Arc<Vec<Mutex<PgConnection>>>,
+    select_url: &str,
+    (upsert_script, upsert_url): (&str, &str),
+) -> Vec<Contender> {
     let mut all = Vec::new();
     for tasks in [1, 8, 32] {
         all.push(Contender {
@@ -180,7 +188,7 @@ fn contenders(store: &PgStore, bare: &Arc<Vec<Mutex<PgConnection>>>, upsert_scri
         });
         all.push(Contender {
             name: format!("pgbench_select_only/{tasks}"),
-            work: Work::Pgbench { clients: tasks, args: vec!["-S".into()] },
+            work: Work::Pgbench { clients: tasks, args: vec!["-S".into()], url: select_url.to_owned() },
         });
     }
     for tasks in [1, 8] {
@@ -210,7 +218,11 @@ fn contenders(store: &PgStore, bare: &Arc<Vec<Mutex<PgConnection>>>, upsert_scri
         });
         all.push(Contender {
             name: format!("upsert_token/pgbench/{tasks}"),
-            work: Work::Pgbench { clients: tasks, args: vec!["-f".into(), upsert_script.into()] },
+            work: Work::Pgbench {
+                clients: tasks,
+                args: vec!["-f".into(), upsert_script.into()],
+                url: upsert_url.to_owned(),
+            },
         });
     }
     all.push(Contender {
@@ -246,7 +258,7 @@ fn main() {
     let script = std::env::temp_dir().join(format!("maeve-upsert-{}.sql", std::process::id()));
     let pgbench_upsert = UPSERT_TOKEN.replace("$1", "'set-' || :client_id || '-' || :n");
     std::fs::write(&script, format!("\\set n random(0, 999)\n{pgbench_upsert};\n")).expect("pgbench script");
-    let contenders = contenders(&store, &bare, &script.to_string_lossy());
+    let contenders = contenders(&store, &bare, &settings.pgbench_url, (&script.to_string_lossy(), &upsert_url));
 
     let mut rounds: Vec<BTreeMap<String, f64>> = Vec::new();
     for round in 0..settings.rounds {
@@ -256,10 +268,7 @@ fn main() {
             let contender = &contenders[(round + offset) % contenders.len()];
             let per_second = match &contender.work {
                 Work::Tasks { tasks, call } => rt.block_on(run_tasks(*tasks, call, settings.round)),
-                Work::Pgbench { clients, args } => {
-                    let url = if args.iter().any(|arg| arg == "-S") { &settings.pgbench_url } else { &upsert_url };
-                    run_pgbench(&settings, *clients, args, url)
-                }
+                Work::Pgbench { clients, args, url } => run_pgbench(&settings, *clients, args, url),
             };
             figures.insert(contender.name.clone(), per_second);
         }
