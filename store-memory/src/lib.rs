@@ -1,6 +1,6 @@
 //! The in-memory backend: every store on a `DashMap`, or on an ordered [`Table`] where the store
-//! lists; each call atomic, values copied in and out so callers never alias what the store holds. It only stores: the core's
-//! [`Store`] validates, traces and measures around it.
+//! lists; each call atomic, values copied in and out so callers never alias what the store
+//! holds. It only stores: the core's [`Store`] validates, traces and measures around it.
 
 mod certificate;
 mod charge_station;
