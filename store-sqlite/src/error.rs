@@ -26,6 +26,11 @@ pub(crate) fn opening(path: &std::path::Path, err: sqlx::Error) -> StoreError {
     StoreError::new(classify(&err), format!("cannot open SQLite database {}", path.display())).with_source(err)
 }
 
+/// SQLite refused a lock another connection holds ("database is locked").
+pub(crate) fn is_busy(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(db) if primary_code(db.as_ref()) == Some(SQLITE_BUSY))
+}
+
 /// A failed migration run.
 pub(crate) fn migration(err: sqlx::migrate::MigrateError) -> StoreError {
     StoreError::from_source(ErrorKind::Backend, err)

@@ -21,9 +21,10 @@ mod transaction;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use sqlx::migrate::Migrator;
-use sqlx::sqlite::{SqliteConnection, SqlitePool, SqlitePoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqlitePool, SqlitePoolOptions};
 use sqlx::{Sqlite, Transaction};
 use store_core::{Clock, ErrorKind, Storage, Store, StoreError, StoreResult};
 
@@ -62,14 +63,7 @@ impl SqliteStorage {
         let options = config.connect_options();
         // Connections are kept for the life of the store: opening one reads the schema, and
         // each keeps its prepared statements.
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .min_connections(1)
-            .idle_timeout(None)
-            .max_lifetime(None)
-            .connect_with(options.clone())
-            .await
-            .map_err(|err| error::opening(&config.path, err))?;
+        let writer = connect_writer(config, options.clone()).await?;
         migrate(&writer).await?;
         let readers = SqlitePoolOptions::new()
             .max_connections(config.max_readers.max(1))
@@ -107,6 +101,35 @@ impl SqliteStorage {
         self.writer.begin_with("BEGIN IMMEDIATE").await
     }
 }
+
+/// The writing connection. Connecting switches the file to WAL, and on a new file (still in
+/// rollback-journal mode) another process or store switching it at the same moment can make
+/// SQLite answer "busy" at once instead of waiting out the busy timeout (it refuses to let two
+/// readers wait for each other's write lock). Connecting changes nothing else, so it is tried
+/// again until the busy timeout has passed.
+async fn connect_writer(config: &SqliteStoreConfig, options: SqliteConnectOptions) -> StoreResult<SqlitePool> {
+    let deadline = Instant::now() + Duration::from_millis(config.busy_timeout_ms);
+    let mut pause = Duration::from_millis(1);
+    loop {
+        let connected = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(options.clone())
+            .await;
+        match connected {
+            Ok(writer) => return Ok(writer),
+            Err(err) if error::is_busy(&err) && Instant::now() < deadline => {
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(MAX_OPEN_RETRY_PAUSE);
+            }
+            Err(err) => return Err(error::opening(&config.path, err)),
+        }
+    }
+}
+
+const MAX_OPEN_RETRY_PAUSE: Duration = Duration::from_millis(50);
 
 /// Applies pending migrations holding the write lock, so that processes opening a new file at
 /// the same moment apply them once: the others wait, then find them applied. (sqlx's own
