@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use sqlx::postgres::PgConnectOptions;
-use sqlx::{Connection, PgConnection, PgPool};
+use sqlx::{Connection, PgConnection};
 use store_conformance::fixtures::{meter_value, token};
 use store_core::*;
 use store_postgres::test_support::ScratchSchema;
@@ -248,9 +248,8 @@ fn main() {
     rt.block_on(migrated.storage().close());
     let config = schema.config(32);
     let options = config.connect_options().expect("options").options([("search_path", schema.name.as_str())]);
-    let pool: PgPool =
-        rt.block_on(config.pool_options().expect("pool options").connect_with(options.clone())).expect("pool");
-    let store = PgStorage::from_pool(pool).into_store(Arc::new(SystemClock));
+    let store =
+        PgStorage::connect_lazy_with(&config, options.clone()).expect("storage").into_store(Arc::new(SystemClock));
     rt.block_on(store.set_token(&token("uid-04242"))).expect("token");
     let bare = rt.block_on(bare_connections(&options, 32));
 

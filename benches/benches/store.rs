@@ -8,13 +8,13 @@ use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{Connection, PgConnection, PgPool, SqliteConnection, SqlitePool};
+use sqlx::{Connection, PgConnection, SqliteConnection, SqlitePool};
 use store_conformance::fixtures::{meter_value, setting, settings, token};
 use store_core::ChargeStationSettingStatus::Pending;
 use store_core::*;
 use store_memory::memory_store;
 use store_postgres::test_support::ScratchSchema;
-use store_postgres::{PgStorage, PgStore};
+use store_postgres::{ConnectionPool, PgStorage, PgStore};
 use store_sqlite::test_support::ScratchDir;
 use store_sqlite::{SqliteStorage, SqliteStore, SqliteStoreConfig};
 use tokio::runtime::Runtime;
@@ -46,8 +46,8 @@ impl PgFixture {
             migrated.storage().close().await;
             let config = schema.config(max_connections);
             let options = config.connect_options().expect("options").options([("search_path", schema.name.as_str())]);
-            let pool: PgPool = config.pool_options().expect("pool options").connect_with(options).await.expect("pool");
-            PgFixture { store: PgStorage::from_pool(pool).into_store(Arc::new(SystemClock)), schema }
+            let storage = PgStorage::connect_lazy_with(&config, options).expect("storage");
+            PgFixture { store: storage.into_store(Arc::new(SystemClock)), schema }
         })
     }
 
@@ -257,7 +257,9 @@ fn driver_baseline(c: &mut Criterion, rt: &Runtime, pg: &PgFixture, sq: &SqliteF
         b.to_async(rt).iter(|| {
             let pool = pool.clone();
             async move {
-                sqlx::query(sql).bind("uid-04242").fetch_optional(&pool).await.expect("pool select");
+                let mut connection = pool.acquire().await.expect("pooled connection");
+                sqlx::query(sql).bind("uid-04242").fetch_optional(&mut *connection).await.expect("pool select");
+                connection.keep();
             }
         })
     });
@@ -338,7 +340,7 @@ fn throughput(c: &mut Criterion, rt: &Runtime, engines: &[(&'static str, Arc<dyn
 /// Puts a benchmark transaction back to its size between rounds (setup, not timed).
 #[derive(Clone)]
 enum Trim {
-    Postgres(PgPool),
+    Postgres(ConnectionPool),
     Sqlite(SqlitePool),
 }
 
@@ -407,21 +409,23 @@ fn scaling(
 }
 
 /// Puts a benchmark transaction back to `size` meter values (setup, not timed).
-async fn trim_transaction(pool: &PgPool, transaction_id: &str, size: i64) {
+async fn trim_transaction(pool: &ConnectionPool, transaction_id: &str, size: i64) {
+    let mut connection = pool.acquire().await.expect("pooled connection");
     sqlx::query(
         "DELETE FROM meter_value WHERE charge_station_id = 'cs-scale' AND transaction_id = $1 AND ordinal > $2",
     )
     .bind(transaction_id)
     .bind(size)
-    .execute(pool)
+    .execute(&mut *connection)
     .await
     .expect("trim meter values");
     sqlx::query("UPDATE charging_transaction SET meter_value_count = $2 WHERE charge_station_id = 'cs-scale' AND transaction_id = $1")
         .bind(transaction_id)
         .bind(size)
-        .execute(pool)
+        .execute(&mut *connection)
         .await
         .expect("trim count");
+    connection.keep();
 }
 
 async fn trim_sqlite_transaction(pool: &SqlitePool, transaction_id: &str, size: i64) {
@@ -454,15 +458,17 @@ fn token_scaling(c: &mut Criterion, rt: &Runtime) {
         });
         let pg = PgFixture::new(rt, "bench_tokens", 4);
         rt.block_on(async {
+            let mut connection = pg.store.storage().pool().acquire().await.expect("pooled connection");
             sqlx::query(
                 "INSERT INTO token SELECT 'uid-' || lpad(i::text, 7, '0'), 'GB', 'TWK', 'RFID', 'GBTWK012345678V', NULL, 'x', NULL,
                         true, NULL, 'ALWAYS', now() FROM generate_series(0, $1 - 1) AS i",
             )
             .bind(count as i64)
-            .execute(pg.store.storage().pool())
+            .execute(&mut *connection)
             .await
             .expect("bulk tokens");
-            sqlx::query("ANALYZE token").execute(pg.store.storage().pool()).await.expect("analyze");
+            sqlx::query("ANALYZE token").execute(&mut *connection).await.expect("analyze");
+            connection.keep();
         });
         let sq = SqliteFixture::new(rt, "bench_tokens");
         rt.block_on(async {

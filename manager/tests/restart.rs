@@ -10,7 +10,6 @@ use http_body_util::BodyExt;
 use manager::{AppState, ConfiguredStore, router};
 use serde_json::{Value, json};
 use store_core::SystemClock;
-use store_postgres::PgStorage;
 use store_postgres::test_support::ScratchSchema;
 use tower::ServiceExt;
 
@@ -41,8 +40,7 @@ async fn data_survives_a_restart_on_postgres() {
     drop(app);
     first.storage().close().await;
 
-    let pool = schema.pool(&schema.config(4)).expect("pool");
-    let second = Arc::new(PgStorage::from_pool(pool).into_store(Arc::new(SystemClock)));
+    let second = Arc::new(schema.storage(&schema.config(4)).expect("storage").into_store(Arc::new(SystemClock)));
     let app = router(AppState::new(ConfiguredStore::Postgres(second.clone())));
     assert_eq!(call(&app, Method::GET, "/api/v0/token/uid-1", None).await, (StatusCode::OK, before));
     let (status, auth) = call(&app, Method::GET, "/api/v0/cs/cs001/auth", None).await;

@@ -2,18 +2,17 @@ use store_core::*;
 
 use crate::PgStorage;
 use crate::error::map;
-use crate::retry::retrying;
 
 impl CertificateStorage for PgStorage {
     async fn set_certificate(&self, certificate_hash: &str, pem: &str) -> StoreResult<()> {
-        retrying(|| {
+        run!(self, |connection| {
             sqlx::query!(
                 r#"INSERT INTO certificate (certificate_hash, pem) VALUES ($1, $2)
                ON CONFLICT (certificate_hash) DO UPDATE SET pem = excluded.pem"#,
                 certificate_hash,
                 pem,
             )
-            .execute(&self.pool)
+            .execute(connection)
         })
         .await
         .map_err(map)?;
@@ -21,9 +20,9 @@ impl CertificateStorage for PgStorage {
     }
 
     async fn lookup_certificate(&self, certificate_hash: &str) -> StoreResult<Option<String>> {
-        let row = retrying(|| {
+        let row = run!(self, |connection| {
             sqlx::query!("SELECT pem FROM certificate WHERE certificate_hash = $1", certificate_hash)
-                .fetch_optional(&self.pool)
+                .fetch_optional(connection)
         })
         .await
         .map_err(map)?;
@@ -31,8 +30,8 @@ impl CertificateStorage for PgStorage {
     }
 
     async fn delete_certificate(&self, certificate_hash: &str) -> StoreResult<()> {
-        retrying(|| {
-            sqlx::query!("DELETE FROM certificate WHERE certificate_hash = $1", certificate_hash).execute(&self.pool)
+        run!(self, |connection| {
+            sqlx::query!("DELETE FROM certificate WHERE certificate_hash = $1", certificate_hash).execute(connection)
         })
         .await
         .map_err(map)?;

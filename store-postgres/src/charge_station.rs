@@ -3,13 +3,12 @@
 use store_core::*;
 
 use crate::error::map;
-use crate::retry::retrying;
 use crate::rows::{self, InstallCertificateRow, SettingRow, TriggerRow};
 use crate::{PgStorage, sql_count};
 
 impl ChargeStationAuthStorage for PgStorage {
     async fn set_charge_station_auth(&self, charge_station_id: &str, auth: &ChargeStationAuth) -> StoreResult<()> {
-        retrying(|| {
+        run!(self, |connection| {
             sqlx::query!(
                 r#"INSERT INTO charge_station_auth
                    (charge_station_id, security_profile, base64_sha256_password, invalid_username_allowed)
@@ -23,7 +22,7 @@ impl ChargeStationAuthStorage for PgStorage {
                 auth.base64_sha256_password,
                 auth.invalid_username_allowed,
             )
-            .execute(&self.pool)
+            .execute(connection)
         })
         .await
         .map_err(map)?;
@@ -31,13 +30,13 @@ impl ChargeStationAuthStorage for PgStorage {
     }
 
     async fn lookup_charge_station_auth(&self, charge_station_id: &str) -> StoreResult<Option<ChargeStationAuth>> {
-        let row = retrying(|| {
+        let row = run!(self, |connection| {
             sqlx::query!(
                 r#"SELECT security_profile, base64_sha256_password, invalid_username_allowed
                FROM charge_station_auth WHERE charge_station_id = $1"#,
                 charge_station_id,
             )
-            .fetch_optional(&self.pool)
+            .fetch_optional(connection)
         })
         .await
         .map_err(map)?;
@@ -67,7 +66,7 @@ impl ChargeStationSettingsStorage for PgStorage {
         // and the keys are written only through it, so a merge and a delete of one station take
         // their locks in the same order: they serialise instead of deadlocking, and no delete
         // can remove the record between a merge's upsert and its keys' foreign-key check.
-        retrying(|| {
+        run!(self, |connection| {
             sqlx::query!(
                 r#"WITH record AS (
                    INSERT INTO charge_station_settings (charge_station_id) VALUES ($1)
@@ -87,7 +86,7 @@ impl ChargeStationSettingsStorage for PgStorage {
                 &statuses as &[&str],
                 &send_afters as _,
             )
-            .execute(&self.pool)
+            .execute(connection)
         })
         .await
         .map_err(map)?;
@@ -98,7 +97,7 @@ impl ChargeStationSettingsStorage for PgStorage {
         &self,
         charge_station_id: &str,
     ) -> StoreResult<Option<ChargeStationSettings>> {
-        let rows = retrying(|| {
+        let rows = run!(self, |connection| {
             sqlx::query_as!(
                 SettingRow,
                 r#"SELECT record.charge_station_id,
@@ -109,7 +108,7 @@ impl ChargeStationSettingsStorage for PgStorage {
                WHERE record.charge_station_id = $1"#,
                 charge_station_id,
             )
-            .fetch_all(&self.pool)
+            .fetch_all(connection)
         })
         .await
         .map_err(map)?;
@@ -121,7 +120,7 @@ impl ChargeStationSettingsStorage for PgStorage {
         page_size: usize,
         previous_charge_station_id: &str,
     ) -> StoreResult<Vec<ChargeStationSettings>> {
-        let rows = retrying(|| {
+        let rows = run!(self, |connection| {
             sqlx::query_as!(
                 SettingRow,
                 r#"WITH page AS (
@@ -136,7 +135,7 @@ impl ChargeStationSettingsStorage for PgStorage {
                 previous_charge_station_id,
                 sql_count(page_size),
             )
-            .fetch_all(&self.pool)
+            .fetch_all(connection)
         })
         .await
         .map_err(map)?;
@@ -145,9 +144,9 @@ impl ChargeStationSettingsStorage for PgStorage {
 
     async fn delete_charge_station_settings(&self, charge_station_id: &str) -> StoreResult<()> {
         // Keys go with the record (ON DELETE CASCADE), under its row lock.
-        retrying(|| {
+        run!(self, |connection| {
             sqlx::query!("DELETE FROM charge_station_settings WHERE charge_station_id = $1", charge_station_id)
-                .execute(&self.pool)
+                .execute(connection)
         })
         .await
         .map_err(map)?;
@@ -161,14 +160,14 @@ impl ChargeStationRuntimeDetailsStorage for PgStorage {
         charge_station_id: &str,
         details: &ChargeStationRuntimeDetails,
     ) -> StoreResult<()> {
-        retrying(|| {
+        run!(self, |connection| {
             sqlx::query!(
                 r#"INSERT INTO charge_station_runtime_details (charge_station_id, ocpp_version) VALUES ($1, $2)
                ON CONFLICT (charge_station_id) DO UPDATE SET ocpp_version = excluded.ocpp_version"#,
                 charge_station_id,
                 details.ocpp_version,
             )
-            .execute(&self.pool)
+            .execute(connection)
         })
         .await
         .map_err(map)?;
@@ -179,12 +178,12 @@ impl ChargeStationRuntimeDetailsStorage for PgStorage {
         &self,
         charge_station_id: &str,
     ) -> StoreResult<Option<ChargeStationRuntimeDetails>> {
-        let row = retrying(|| {
+        let row = run!(self, |connection| {
             sqlx::query!(
                 "SELECT ocpp_version FROM charge_station_runtime_details WHERE charge_station_id = $1",
                 charge_station_id,
             )
-            .fetch_optional(&self.pool)
+            .fetch_optional(connection)
         })
         .await
         .map_err(map)?;
@@ -209,7 +208,7 @@ impl ChargeStationInstallCertificatesStorage for PgStorage {
         // As for settings, the record's row is locked before any certificate row, so merges of
         // one station serialise (two merges naming the same ids in opposite orders would
         // otherwise deadlock on the certificate rows) and positions follow the merge order.
-        retrying(|| sqlx::query!(
+        run!(self, |connection| sqlx::query!(
             r#"WITH record AS (
                    INSERT INTO charge_station_install_certificates (charge_station_id) VALUES ($1)
                    ON CONFLICT (charge_station_id) DO UPDATE SET charge_station_id = excluded.charge_station_id
@@ -236,7 +235,7 @@ impl ChargeStationInstallCertificatesStorage for PgStorage {
             &statuses as &[&str],
             &send_afters as _,
         )
-        .execute(&self.pool))
+        .execute(connection))
         .await
         .map_err(map)?;
         Ok(())
@@ -246,7 +245,7 @@ impl ChargeStationInstallCertificatesStorage for PgStorage {
         &self,
         charge_station_id: &str,
     ) -> StoreResult<Option<ChargeStationInstallCertificates>> {
-        let rows = retrying(|| {
+        let rows = run!(self, |connection| {
             sqlx::query_as!(
                 InstallCertificateRow,
                 r#"SELECT record.charge_station_id,
@@ -258,7 +257,7 @@ impl ChargeStationInstallCertificatesStorage for PgStorage {
                ORDER BY cert.position"#,
                 charge_station_id,
             )
-            .fetch_all(&self.pool)
+            .fetch_all(connection)
         })
         .await
         .map_err(map)?;
@@ -270,7 +269,7 @@ impl ChargeStationInstallCertificatesStorage for PgStorage {
         page_size: usize,
         previous_charge_station_id: &str,
     ) -> StoreResult<Vec<ChargeStationInstallCertificates>> {
-        let rows = retrying(|| {
+        let rows = run!(self, |connection| {
             sqlx::query_as!(
                 InstallCertificateRow,
                 r#"WITH page AS (
@@ -285,7 +284,7 @@ impl ChargeStationInstallCertificatesStorage for PgStorage {
                 previous_charge_station_id,
                 sql_count(page_size),
             )
-            .fetch_all(&self.pool)
+            .fetch_all(connection)
         })
         .await
         .map_err(map)?;
@@ -299,7 +298,7 @@ impl ChargeStationTriggerMessageStorage for PgStorage {
         charge_station_id: &str,
         trigger_message: &ChargeStationTriggerMessage,
     ) -> StoreResult<()> {
-        retrying(|| sqlx::query!(
+        run!(self, |connection| sqlx::query!(
             r#"INSERT INTO charge_station_trigger_message (charge_station_id, trigger_message, trigger_status, send_after)
                VALUES ($1, $2, $3, $4)
                ON CONFLICT (charge_station_id) DO UPDATE
@@ -310,16 +309,16 @@ impl ChargeStationTriggerMessageStorage for PgStorage {
             trigger_message.trigger_status.as_str(),
             trigger_message.send_after,
         )
-        .execute(&self.pool))
+        .execute(connection))
         .await
         .map_err(map)?;
         Ok(())
     }
 
     async fn delete_charge_station_trigger_message(&self, charge_station_id: &str) -> StoreResult<()> {
-        retrying(|| {
+        run!(self, |connection| {
             sqlx::query!("DELETE FROM charge_station_trigger_message WHERE charge_station_id = $1", charge_station_id)
-                .execute(&self.pool)
+                .execute(connection)
         })
         .await
         .map_err(map)?;
@@ -330,14 +329,14 @@ impl ChargeStationTriggerMessageStorage for PgStorage {
         &self,
         charge_station_id: &str,
     ) -> StoreResult<Option<ChargeStationTriggerMessage>> {
-        let row = retrying(|| {
+        let row = run!(self, |connection| {
             sqlx::query_as!(
                 TriggerRow,
                 r#"SELECT charge_station_id, trigger_message, trigger_status, send_after
                FROM charge_station_trigger_message WHERE charge_station_id = $1"#,
                 charge_station_id,
             )
-            .fetch_optional(&self.pool)
+            .fetch_optional(connection)
         })
         .await
         .map_err(map)?;
@@ -349,7 +348,7 @@ impl ChargeStationTriggerMessageStorage for PgStorage {
         page_size: usize,
         previous_charge_station_id: &str,
     ) -> StoreResult<Vec<ChargeStationTriggerMessage>> {
-        let rows = retrying(|| {
+        let rows = run!(self, |connection| {
             sqlx::query_as!(
                 TriggerRow,
                 r#"SELECT charge_station_id, trigger_message, trigger_status, send_after
@@ -358,7 +357,7 @@ impl ChargeStationTriggerMessageStorage for PgStorage {
                 previous_charge_station_id,
                 sql_count(page_size),
             )
-            .fetch_all(&self.pool)
+            .fetch_all(connection)
         })
         .await
         .map_err(map)?;

@@ -6,8 +6,10 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use serde::Deserialize;
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgSslMode};
+use sqlx::postgres::{PgConnectOptions, PgSslMode};
 use store_core::StoreError;
+
+use crate::pool::PoolSettings;
 
 /// Connection and pool settings. Either `url`, or the separate fields (which also refine a
 /// `url`). `Debug` and every error redact the password.
@@ -34,10 +36,15 @@ pub struct PgStoreConfig {
     /// Prepared statements cached per connection; 0 for PgBouncer transaction pooling.
     pub statement_cache_capacity: usize,
     /// Ping each connection before handing it out. Off by default: the ping is a round trip
-    /// per store call, and a dead connection surfaces as a retryable `Unavailable` anyway.
+    /// per store call; connections idle past `liveness_check_after_ms` are pinged anyway.
     pub test_before_acquire: bool,
-    /// Close connections idle for this long (0: never).
+    /// Ping a connection before handing it out if it sat unused this long.
+    pub liveness_check_after_ms: u64,
+    /// Close connections idle for this long, keeping `min_connections` (0: never).
     pub idle_timeout_ms: u64,
+    /// Close connections this old when next taken or found idle (0: never), so that server-side
+    /// memory and configuration changes are picked up.
+    pub max_lifetime_ms: u64,
 }
 
 impl Default for PgStoreConfig {
@@ -59,7 +66,9 @@ impl Default for PgStoreConfig {
             application_name: "maeve-store".to_owned(),
             statement_cache_capacity: 256,
             test_before_acquire: false,
+            liveness_check_after_ms: 10_000,
             idle_timeout_ms: 600_000,
+            max_lifetime_ms: 1_800_000,
         }
     }
 }
@@ -121,19 +130,26 @@ impl PgStoreConfig {
         Ok(options)
     }
 
-    pub fn pool_options(&self) -> Result<PgPoolOptions, StoreError> {
+    pub(crate) fn pool_settings(&self) -> Result<PoolSettings, StoreError> {
         if self.max_connections == 0 {
             return Err(invalid("max_connections", "must be at least 1"));
         }
         if self.min_connections > self.max_connections {
             return Err(invalid("min_connections", "must not exceed max_connections"));
         }
-        Ok(PgPoolOptions::new()
-            .max_connections(self.max_connections)
-            .min_connections(self.min_connections)
-            .acquire_timeout(Duration::from_millis(self.acquire_timeout_ms))
-            .idle_timeout((self.idle_timeout_ms > 0).then(|| Duration::from_millis(self.idle_timeout_ms)))
-            .test_before_acquire(self.test_before_acquire))
+        let optional = |ms: u64| (ms > 0).then(|| Duration::from_millis(ms));
+        Ok(PoolSettings {
+            max_size: self.max_connections as usize,
+            min_size: self.min_connections as usize,
+            acquire_timeout: Duration::from_millis(self.acquire_timeout_ms),
+            idle_timeout: optional(self.idle_timeout_ms),
+            max_lifetime: optional(self.max_lifetime_ms),
+            liveness_check_after: if self.test_before_acquire {
+                Duration::ZERO
+            } else {
+                Duration::from_millis(self.liveness_check_after_ms)
+            },
+        })
     }
 }
 
@@ -156,7 +172,9 @@ impl fmt::Debug for PgStoreConfig {
             .field("application_name", &self.application_name)
             .field("statement_cache_capacity", &self.statement_cache_capacity)
             .field("test_before_acquire", &self.test_before_acquire)
+            .field("liveness_check_after_ms", &self.liveness_check_after_ms)
             .field("idle_timeout_ms", &self.idle_timeout_ms)
+            .field("max_lifetime_ms", &self.max_lifetime_ms)
             .finish()
     }
 }

@@ -46,6 +46,20 @@ pub(crate) fn aborted_without_effect(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(db) if matches!(db.code().as_deref(), Some(SERIALIZATION_FAILURE | DEADLOCK_DETECTED)))
 }
 
+/// Whether the connection a call failed on may serve the next call: the server answered with an
+/// ordinary error and is ready for more. I/O and protocol failures, and errors that end the
+/// session (connection exceptions, shutdowns), leave it dead or mid-protocol.
+pub(crate) fn leaves_connection_usable(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            !(code.starts_with(CONNECTION_EXCEPTION_CLASS) || [ADMIN_SHUTDOWN, CRASH_SHUTDOWN].contains(&code.as_ref()))
+        }
+        sqlx::Error::RowNotFound | sqlx::Error::ColumnNotFound(_) | sqlx::Error::ColumnIndexOutOfBounds { .. } => true,
+        _ => false,
+    }
+}
+
 fn classify(err: &sqlx::Error) -> ErrorKind {
     match err {
         sqlx::Error::Io(_)
@@ -85,6 +99,14 @@ mod tests {
         let io = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset");
         assert_eq!(classify(&sqlx::Error::Io(io)), ErrorKind::Unavailable);
         assert!(map(sqlx::Error::PoolTimedOut).is_retryable());
+    }
+
+    #[test]
+    fn only_ordinary_server_errors_leave_a_connection_usable() {
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset");
+        assert!(!leaves_connection_usable(&sqlx::Error::Io(io)));
+        assert!(!leaves_connection_usable(&sqlx::Error::Protocol("unexpected message".into())));
+        assert!(leaves_connection_usable(&sqlx::Error::RowNotFound));
     }
 
     #[test]

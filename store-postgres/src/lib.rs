@@ -3,12 +3,30 @@
 //! the migrations; the offline data in `.sqlx/` lets builds run without a database. It only
 //! stores: the core's [`Store`] validates, traces and measures around it.
 
+/// Runs one statement on a pooled connection, named `$connection` in `$statement` (an
+/// expression whose future runs the statement), again while PostgreSQL aborts it without effect
+/// (each run takes a connection afresh). A connection goes back to the pool only if its run
+/// ended and left it usable: a dropped call discards it. (A macro, not a method taking a
+/// closure: a closure's future borrowing the connection it is given cannot be proved `Send`.)
+macro_rules! run {
+    ($storage:expr, |$connection:ident| $statement:expr) => {
+        $crate::retry::retrying(|| async {
+            let mut lease = $storage.pool().acquire().await?;
+            let $connection: &mut sqlx::PgConnection = &mut lease;
+            let result = $statement.await;
+            lease.settle(&result);
+            result
+        })
+    };
+}
+
 mod certificate;
 mod charge_station;
 mod config;
 mod error;
 mod location;
 mod ocpi;
+mod pool;
 mod retry;
 mod rows;
 #[cfg(feature = "test-support")]
@@ -18,11 +36,12 @@ mod transaction;
 
 use std::sync::Arc;
 
-use sqlx::PgPool;
 use sqlx::migrate::Migrator;
+use sqlx::postgres::PgConnectOptions;
 use store_core::{Clock, Storage, Store, StoreResult};
 
 pub use config::{PgStoreConfig, redact_url};
+pub use pool::{ConnectionPool, Lease, PoolStatus};
 
 /// The embedded, reversible migrations (also usable by `sqlx migrate run`).
 pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
@@ -31,7 +50,7 @@ pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 /// behind the core's layers.
 #[derive(Debug, Clone)]
 pub struct PgStorage {
-    pool: PgPool,
+    pool: ConnectionPool,
 }
 
 /// The PostgreSQL engine: [`PgStorage`] behind the core's layers.
@@ -44,11 +63,16 @@ impl Storage for PgStorage {
 }
 
 impl PgStorage {
-    /// Connects a pool as `config` says. Connections are opened lazily, so this fails only on
-    /// a bad configuration; `health()` tells whether the database answers.
+    /// A pool as `config` says. Connections are opened when calls need them, so this fails only
+    /// on a bad configuration; `health()` tells whether the database answers.
     pub fn connect_lazy(config: &PgStoreConfig) -> StoreResult<Self> {
-        let pool = config.pool_options()?.connect_lazy_with(config.connect_options()?);
-        Ok(PgStorage { pool })
+        Self::connect_lazy_with(config, config.connect_options()?)
+    }
+
+    /// A pool sized and timed as `config` says, whose connections use `options` (tests and
+    /// benchmarks change server settings or go through a proxy).
+    pub fn connect_lazy_with(config: &PgStoreConfig, options: PgConnectOptions) -> StoreResult<Self> {
+        Ok(PgStorage { pool: ConnectionPool::new(options, config.pool_settings()?) })
     }
 
     /// Connects and checks that the database answers.
@@ -58,32 +82,32 @@ impl PgStorage {
         Ok(storage)
     }
 
-    /// Storage over an existing pool.
-    pub fn from_pool(pool: PgPool) -> Self {
-        PgStorage { pool }
-    }
-
     /// The engine over this storage, whose generated timestamps come from `clock`.
     pub fn into_store(self, clock: Arc<dyn Clock>) -> PgStore {
         Store::new(self, clock)
     }
 
-    pub fn pool(&self) -> &PgPool {
+    pub fn pool(&self) -> &ConnectionPool {
         &self.pool
     }
 
     /// Applies every pending migration, under sqlx's advisory lock (safe with several replicas).
     pub async fn migrate(&self) -> StoreResult<()> {
-        MIGRATOR.run(&self.pool).await.map_err(error::migration)
+        let mut lease = self.pool.acquire().await.map_err(error::map)?;
+        let result = MIGRATOR.run_direct(None, &mut *lease, false).await;
+        if result.is_ok() {
+            lease.keep();
+        }
+        result.map_err(error::migration)
     }
 
     /// One cheap round trip.
     pub async fn health(&self) -> StoreResult<()> {
-        sqlx::query!("SELECT 1 AS one").fetch_one(&self.pool).await.map_err(error::map)?;
+        run!(self, |connection| sqlx::query!("SELECT 1 AS one").fetch_one(connection)).await.map_err(error::map)?;
         Ok(())
     }
 
-    /// Waits for checked-out connections to return, then closes every connection.
+    /// Closes idle connections now and the others as their calls end.
     pub async fn close(&self) {
         self.pool.close().await;
     }

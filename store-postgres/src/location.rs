@@ -3,13 +3,12 @@ use sqlx::types::Json;
 use store_core::*;
 
 use crate::error::map;
-use crate::retry::retrying;
 use crate::rows::{self, LocationRow};
 use crate::{PgStorage, sql_count};
 
 impl LocationStorage for PgStorage {
     async fn set_location(&self, location: &Location, last_updated: DateTime<Utc>) -> StoreResult<()> {
-        retrying(|| {
+        run!(self, |connection| {
             sqlx::query!(
                 r#"INSERT INTO location (id, address, city, latitude, longitude, country, evses, last_updated, name,
                                      parking_type, postal_code)
@@ -31,7 +30,7 @@ impl LocationStorage for PgStorage {
                 location.parking_type,
                 location.postal_code,
             )
-            .execute(&self.pool)
+            .execute(connection)
         })
         .await
         .map_err(map)?;
@@ -39,7 +38,7 @@ impl LocationStorage for PgStorage {
     }
 
     async fn lookup_location(&self, location_id: &str) -> StoreResult<Option<Location>> {
-        let row = retrying(|| {
+        let row = run!(self, |connection| {
             sqlx::query_as!(
                 LocationRow,
                 r#"SELECT id, address, city, latitude, longitude, country, evses AS "evses: Json<Vec<Evse>>",
@@ -47,7 +46,7 @@ impl LocationStorage for PgStorage {
                FROM location WHERE id = $1"#,
                 location_id,
             )
-            .fetch_optional(&self.pool)
+            .fetch_optional(connection)
         })
         .await
         .map_err(map)?;
@@ -55,7 +54,7 @@ impl LocationStorage for PgStorage {
     }
 
     async fn list_locations(&self, offset: usize, limit: usize) -> StoreResult<Vec<Location>> {
-        let rows = retrying(|| {
+        let rows = run!(self, |connection| {
             sqlx::query_as!(
                 LocationRow,
                 r#"SELECT id, address, city, latitude, longitude, country, evses AS "evses: Json<Vec<Evse>>",
@@ -64,7 +63,7 @@ impl LocationStorage for PgStorage {
                 sql_count(offset),
                 sql_count(limit),
             )
-            .fetch_all(&self.pool)
+            .fetch_all(connection)
         })
         .await
         .map_err(map)?;

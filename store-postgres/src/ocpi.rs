@@ -2,21 +2,20 @@ use store_core::*;
 
 use crate::PgStorage;
 use crate::error::map;
-use crate::retry::retrying;
 use crate::rows::{self, PartyRow};
 
 // Registration tokens are credentials: errors name the operation, never the token.
 
 impl OcpiStorage for PgStorage {
     async fn set_registration_details(&self, token: &str, registration: &OcpiRegistration) -> StoreResult<()> {
-        retrying(|| {
+        run!(self, |connection| {
             sqlx::query!(
                 r#"INSERT INTO ocpi_registration (token, status) VALUES ($1, $2)
                ON CONFLICT (token) DO UPDATE SET status = excluded.status"#,
                 token,
                 registration.status.as_str(),
             )
-            .execute(&self.pool)
+            .execute(connection)
         })
         .await
         .map_err(map)?;
@@ -24,8 +23,8 @@ impl OcpiStorage for PgStorage {
     }
 
     async fn get_registration_details(&self, token: &str) -> StoreResult<Option<OcpiRegistration>> {
-        let row = retrying(|| {
-            sqlx::query!("SELECT status FROM ocpi_registration WHERE token = $1", token).fetch_optional(&self.pool)
+        let row = run!(self, |connection| {
+            sqlx::query!("SELECT status FROM ocpi_registration WHERE token = $1", token).fetch_optional(connection)
         })
         .await
         .map_err(map)?;
@@ -38,14 +37,15 @@ impl OcpiStorage for PgStorage {
     }
 
     async fn delete_registration_details(&self, token: &str) -> StoreResult<()> {
-        retrying(|| sqlx::query!("DELETE FROM ocpi_registration WHERE token = $1", token).execute(&self.pool))
-            .await
-            .map_err(map)?;
+        run!(self, |connection| sqlx::query!("DELETE FROM ocpi_registration WHERE token = $1", token)
+            .execute(connection))
+        .await
+        .map_err(map)?;
         Ok(())
     }
 
     async fn set_party_details(&self, party: &OcpiParty) -> StoreResult<()> {
-        retrying(|| {
+        run!(self, |connection| {
             sqlx::query!(
                 r#"INSERT INTO ocpi_party (role, country_code, party_id, url, token) VALUES ($1, $2, $3, $4, $5)
                ON CONFLICT (role, country_code, party_id) DO UPDATE SET url = excluded.url, token = excluded.token"#,
@@ -55,7 +55,7 @@ impl OcpiStorage for PgStorage {
                 party.url,
                 party.token,
             )
-            .execute(&self.pool)
+            .execute(connection)
         })
         .await
         .map_err(map)?;
@@ -68,7 +68,7 @@ impl OcpiStorage for PgStorage {
         country_code: &str,
         party_id: &str,
     ) -> StoreResult<Option<OcpiParty>> {
-        let row = retrying(|| {
+        let row = run!(self, |connection| {
             sqlx::query_as!(
                 PartyRow,
                 r#"SELECT role, country_code, party_id, url, token FROM ocpi_party
@@ -77,7 +77,7 @@ impl OcpiStorage for PgStorage {
                 country_code,
                 party_id,
             )
-            .fetch_optional(&self.pool)
+            .fetch_optional(connection)
         })
         .await
         .map_err(map)?;
@@ -85,14 +85,14 @@ impl OcpiStorage for PgStorage {
     }
 
     async fn list_party_details_for_role(&self, role: &str) -> StoreResult<Vec<OcpiParty>> {
-        let rows = retrying(|| {
+        let rows = run!(self, |connection| {
             sqlx::query_as!(
                 PartyRow,
                 r#"SELECT role, country_code, party_id, url, token FROM ocpi_party
                WHERE role = $1 ORDER BY country_code, party_id"#,
                 role,
             )
-            .fetch_all(&self.pool)
+            .fetch_all(connection)
         })
         .await
         .map_err(map)?;

@@ -2,13 +2,12 @@ use chrono::{DateTime, Utc};
 use store_core::*;
 
 use crate::error::map;
-use crate::retry::retrying;
 use crate::rows::{self, TokenRow};
 use crate::{PgStorage, sql_count};
 
 impl TokenStorage for PgStorage {
     async fn set_token(&self, token: &Token, last_updated: DateTime<Utc>) -> StoreResult<()> {
-        retrying(|| {
+        run!(self, |connection| {
             sqlx::query!(
                 r#"INSERT INTO token (uid, country_code, party_id, token_type, contract_id, visual_number, issuer,
                                   group_id, valid, language_code, cache_mode, last_updated)
@@ -32,7 +31,7 @@ impl TokenStorage for PgStorage {
                 token.cache_mode.as_str(),
                 last_updated,
             )
-            .execute(&self.pool)
+            .execute(connection)
         })
         .await
         .map_err(map)?;
@@ -40,7 +39,7 @@ impl TokenStorage for PgStorage {
     }
 
     async fn lookup_token(&self, token_uid: &str) -> StoreResult<Option<Token>> {
-        let row = retrying(|| {
+        let row = run!(self, |connection| {
             sqlx::query_as!(
                 TokenRow,
                 r#"SELECT uid, country_code, party_id, token_type, contract_id, visual_number, issuer, group_id, valid,
@@ -48,7 +47,7 @@ impl TokenStorage for PgStorage {
                FROM token WHERE uid = $1"#,
                 token_uid,
             )
-            .fetch_optional(&self.pool)
+            .fetch_optional(connection)
         })
         .await
         .map_err(map)?;
@@ -56,7 +55,7 @@ impl TokenStorage for PgStorage {
     }
 
     async fn list_tokens(&self, offset: usize, limit: usize) -> StoreResult<Vec<Token>> {
-        let rows = retrying(|| {
+        let rows = run!(self, |connection| {
             sqlx::query_as!(
                 TokenRow,
                 r#"SELECT uid, country_code, party_id, token_type, contract_id, visual_number, issuer, group_id, valid,
@@ -65,7 +64,7 @@ impl TokenStorage for PgStorage {
                 sql_count(offset),
                 sql_count(limit),
             )
-            .fetch_all(&self.pool)
+            .fetch_all(connection)
         })
         .await
         .map_err(map)?;

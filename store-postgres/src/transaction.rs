@@ -6,7 +6,6 @@ use store_core::*;
 
 use crate::PgStorage;
 use crate::error::map;
-use crate::retry::retrying;
 use crate::rows::{self, MeterValueColumns, TransactionRow};
 
 impl PgStorage {
@@ -18,7 +17,7 @@ impl PgStorage {
         write: TransactionWrite<'_>,
     ) -> StoreResult<()> {
         let columns = MeterValueColumns::new(meter_values);
-        retrying(|| sqlx::query!(
+        run!(self, |connection| sqlx::query!(
             r#"WITH upserted AS (
                    INSERT INTO charging_transaction AS t
                        (charge_station_id, transaction_id, id_token, token_type, start_seq_no, ended_seq_no,
@@ -74,7 +73,7 @@ impl PgStorage {
             &columns.multiplier as _,
             &columns.value,
         )
-        .execute(&self.pool))
+        .execute(connection))
         .await
         .map_err(map)?;
         Ok(())
@@ -83,7 +82,7 @@ impl PgStorage {
 
 impl TransactionStorage for PgStorage {
     async fn transactions(&self) -> StoreResult<Vec<Transaction>> {
-        let rows = retrying(|| {
+        let rows = run!(self, |connection| {
             sqlx::query_as!(
             TransactionRow,
             r#"SELECT t.charge_station_id, t.transaction_id, t.id_token, t.token_type, t.start_seq_no, t.ended_seq_no,
@@ -96,7 +95,7 @@ impl TransactionStorage for PgStorage {
                LEFT JOIN meter_value m USING (charge_station_id, transaction_id)
                ORDER BY t.charge_station_id, t.transaction_id, m.ordinal"#,
         )
-        .fetch_all(&self.pool)
+        .fetch_all(connection)
         })
         .await
         .map_err(map)?;
@@ -108,7 +107,7 @@ impl TransactionStorage for PgStorage {
         charge_station_id: &str,
         transaction_id: &str,
     ) -> StoreResult<Option<Transaction>> {
-        let rows = retrying(|| {
+        let rows = run!(self, |connection| {
             sqlx::query_as!(
             TransactionRow,
             r#"SELECT t.charge_station_id, t.transaction_id, t.id_token, t.token_type, t.start_seq_no, t.ended_seq_no,
@@ -124,7 +123,7 @@ impl TransactionStorage for PgStorage {
             charge_station_id,
             transaction_id,
         )
-        .fetch_all(&self.pool)
+        .fetch_all(connection)
         })
         .await
         .map_err(map)?;

@@ -8,7 +8,6 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::PgPool;
 use store_conformance::fixtures::{
     CERT1, CERT2, CERT3, auth, install_certificate, install_certificates, location, meter_value, party, setting,
     settings, token, trigger,
@@ -16,7 +15,7 @@ use store_conformance::fixtures::{
 use store_core::ChargeStationSettingStatus::Pending;
 use store_core::*;
 use store_postgres::test_support::ScratchSchema;
-use store_postgres::{PgStorage, PgStoreConfig};
+use store_postgres::{ConnectionPool, PgStoreConfig};
 
 const POOL_SIZE: u32 = 4;
 
@@ -104,14 +103,16 @@ fn one_value(n: u64) -> Vec<MeterValue> {
 }
 
 /// Sessions of this test's pool that sit inside a transaction.
-async fn sessions_in_transaction(admin: &PgPool, application_name: &str) -> Vec<(i32, String)> {
-    sqlx::query_as::<_, (i32, String)>(
+async fn sessions_in_transaction(admin: &ConnectionPool, application_name: &str) -> Vec<(i32, String)> {
+    let mut connection = admin.acquire().await.expect("admin connection");
+    let sessions = sqlx::query_as::<_, (i32, String)>(
         "SELECT pid, state FROM pg_stat_activity WHERE application_name = $1 AND state LIKE 'idle in transaction%'",
     )
     .bind(application_name)
-    .fetch_all(admin)
-    .await
-    .expect("pg_stat_activity")
+    .fetch_all(&mut *connection)
+    .await;
+    connection.settle(&sessions);
+    sessions.expect("pg_stat_activity")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -120,10 +121,11 @@ async fn cancelled_writes_leave_no_half_write_no_open_transaction_and_no_lost_co
     schema.store(Arc::new(SystemClock), 1).await.expect("migrate").storage().close().await;
     let application_name = schema.name.clone();
     let config = PgStoreConfig { application_name: application_name.clone(), ..schema.config(POOL_SIZE) };
-    let pool = schema.pool(&config).expect("pool");
-    let store = PgStorage::from_pool(pool.clone()).into_store(Arc::new(SystemClock));
+    let store = schema.storage(&config).expect("storage").into_store(Arc::new(SystemClock));
+    let pool = store.storage().pool().clone();
     let engine: Arc<dyn Engine> = Arc::new(store.clone());
-    let admin = schema.pool(&schema.config(1)).expect("admin pool");
+    let admin_storage = schema.storage(&schema.config(1)).expect("admin storage");
+    let admin = admin_storage.pool().clone();
 
     let outcome = async {
         let mut completed_appends = 0;

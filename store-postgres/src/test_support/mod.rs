@@ -3,15 +3,19 @@
 //! isolated and can run in parallel. Used by this crate's tests and by the manager's and the
 //! benchmarks'; it knows nothing of the conformance suite.
 
+mod cluster;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use futures_core::future::BoxFuture;
-use sqlx::postgres::PgPoolOptions;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{AssertSqlSafe, PgPool};
 use store_core::Clock;
 
 use crate::{PgStorage, PgStore, PgStoreConfig, redact_url};
+
+pub use cluster::ThrowawayCluster;
 
 /// What to tell someone whose PostgreSQL tests cannot find a database.
 pub const NO_DATABASE_HELP: &str = "DATABASE_URL is not set. The PostgreSQL tests need a server where this user may \
@@ -66,19 +70,23 @@ impl ScratchSchema {
         PgStoreConfig { max_connections, ..PgStoreConfig::from_url(self.url.clone()) }
     }
 
-    /// A pool of connections whose `search_path` is this schema. Commits do not wait for the
+    /// Options of connections whose `search_path` is this schema. Commits do not wait for the
     /// WAL flush: test data need not survive a server crash, and DDL per schema gets cheap.
-    pub fn pool(&self, config: &PgStoreConfig) -> Result<PgPool, String> {
-        let options = config
+    pub fn connect_options(&self, config: &PgStoreConfig) -> Result<PgConnectOptions, String> {
+        Ok(config
             .connect_options()
             .map_err(|err| err.to_string())?
-            .options([("search_path", self.name.as_str()), ("synchronous_commit", "off")]);
-        Ok(config.pool_options().map_err(|err| err.to_string())?.connect_lazy_with(options))
+            .options([("search_path", self.name.as_str()), ("synchronous_commit", "off")]))
+    }
+
+    /// Storage (not migrated) on this schema, pooled as `config` says.
+    pub fn storage(&self, config: &PgStoreConfig) -> Result<PgStorage, String> {
+        PgStorage::connect_lazy_with(config, self.connect_options(config)?).map_err(|err| err.to_string())
     }
 
     /// A migrated store on this schema.
     pub async fn store(&self, clock: Arc<dyn Clock>, max_connections: u32) -> Result<PgStore, String> {
-        let storage = PgStorage::from_pool(self.pool(&self.config(max_connections))?);
+        let storage = self.storage(&self.config(max_connections))?;
         storage.migrate().await.map_err(|err| format!("migrating schema {}: {err}", self.name))?;
         Ok(storage.into_store(clock))
     }
@@ -102,9 +110,9 @@ pub async fn scratch_store(prefix: &str, clock: Arc<dyn Clock>) -> Result<(PgSto
             return Err(err);
         }
     };
-    let pool = store.storage().pool().clone();
+    let storage = store.storage().clone();
     let teardown = Box::pin(async move {
-        pool.close().await;
+        storage.close().await;
         schema.drop_now().await;
     });
     Ok((store, teardown))

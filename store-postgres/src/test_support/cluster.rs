@@ -1,0 +1,138 @@
+//! A throwaway PostgreSQL server for fault tests, which stop and restart a server: never the
+//! shared one at `DATABASE_URL`. `initdb` into a temporary directory, on a port of its own,
+//! with its socket in that directory; stopped and removed on drop. initdb refuses to run as
+//! root, so as root the cluster belongs to the `postgres` system user.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use tempfile::TempDir;
+
+/// A running server of its own. Dropping it stops it at once and deletes its data.
+#[derive(Debug)]
+pub struct ThrowawayCluster {
+    dir: TempDir,
+    bin: PathBuf,
+    port: u16,
+}
+
+impl ThrowawayCluster {
+    /// Creates and starts a cluster (trust authentication, user `postgres`).
+    pub fn start(prefix: &str) -> Result<Self, String> {
+        let bin = newest_bin_dir()?;
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("maeve-pg-{prefix}-"))
+            .tempdir()
+            .map_err(|err| format!("cannot create a temporary directory: {err}"))?;
+        if is_root() {
+            run(Command::new("chown").args(["postgres:", "--"]).arg(dir.path()))?;
+        }
+        let port = free_port()?;
+        let cluster = ThrowawayCluster { dir, bin, port };
+        let data = cluster.data();
+        cluster.pg(
+            "initdb",
+            &[
+                "-D",
+                &data,
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+                "--no-instructions",
+            ],
+        )?;
+        let options = format!(
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=40",
+            cluster.dir.path().display()
+        );
+        cluster.pg("pg_ctl", &["-D", &data, "-o", &options, "-l", &cluster.log(), "-w", "-t", "60", "start"])?;
+        Ok(cluster)
+    }
+
+    pub fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres?sslmode=disable", self.port)
+    }
+
+    /// Stops the server (fast shutdown: sessions are ended, committed data is kept) and starts
+    /// it again with the same options.
+    pub fn restart(&self) -> Result<(), String> {
+        // With its log file named again: a server logging to pg_ctl's output would keep the
+        // pipe this process reads open, and the read would never end.
+        self.pg("pg_ctl", &["-D", &self.data(), "-l", &self.log(), "-m", "fast", "-w", "-t", "60", "restart"])
+    }
+
+    fn log(&self) -> String {
+        self.dir.path().join("server.log").display().to_string()
+    }
+
+    fn data(&self) -> String {
+        self.dir.path().join("data").display().to_string()
+    }
+
+    /// `program args…` from the PostgreSQL binaries, as the cluster's owner; fails with its
+    /// output (and the server log) if it fails.
+    fn pg(&self, program: &str, args: &[&str]) -> Result<(), String> {
+        let program = self.bin.join(program);
+        let mut command = if is_root() {
+            let mut command = Command::new("runuser");
+            command.args(["-u", "postgres", "--"]).arg(&program);
+            command
+        } else {
+            Command::new(&program)
+        };
+        command.args(args).current_dir(self.dir.path());
+        run(&mut command).map_err(|err| {
+            let log = std::fs::read_to_string(self.dir.path().join("server.log")).unwrap_or_default();
+            format!("{err}\nserver log:\n{log}")
+        })
+    }
+}
+
+impl Drop for ThrowawayCluster {
+    fn drop(&mut self) {
+        if let Err(err) = self.pg("pg_ctl", &["-D", &self.data(), "-m", "immediate", "-w", "stop"]) {
+            eprintln!("warning: could not stop the throwaway cluster in {}: {err}", self.dir.path().display());
+        }
+    }
+}
+
+/// The newest PostgreSQL server binaries, as Debian installs them.
+fn newest_bin_dir() -> Result<PathBuf, String> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .map_err(|_| {
+            "no PostgreSQL binaries under /usr/lib/postgresql: install Debian's `postgresql` package".to_owned()
+        })?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path().join("bin")))
+        .filter(|bin| Path::new(bin).join("initdb").exists())
+        .collect();
+    found.sort();
+    found.pop().ok_or_else(|| "no initdb under /usr/lib/postgresql/*/bin".to_owned())
+}
+
+fn is_root() -> bool {
+    Command::new("id").arg("-u").output().is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0")
+}
+
+/// A port nothing listens on now (the server binds it a moment later).
+fn free_port() -> Result<u16, String> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|err| format!("no free port: {err}"))?;
+    listener.local_addr().map(|addr| addr.port()).map_err(|err| format!("no free port: {err}"))
+}
+
+fn run(command: &mut Command) -> Result<(), String> {
+    let output = command.output().map_err(|err| format!("cannot run {command:?}: {err}"))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{command:?} failed ({}): {}{}",
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ))
+    }
+}
