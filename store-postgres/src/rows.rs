@@ -235,7 +235,10 @@ pub(crate) fn transactions(rows: Vec<TransactionRow>) -> StoreResult<Vec<Transac
 #[derive(Debug, Default)]
 pub(crate) struct MeterValueColumns {
     pub recorded_at: Vec<String>,
-    pub meter_value: Vec<i64>,
+    /// Where each meter value's sampled values are in the columns below: 1-based, inclusive
+    /// (first > last for none), so that the statement slices them out instead of regrouping.
+    pub first_sampled: Vec<i32>,
+    pub last_sampled: Vec<i32>,
     pub context: Vec<Option<String>>,
     pub location: Vec<Option<String>>,
     pub measurand: Vec<Option<String>>,
@@ -248,10 +251,10 @@ pub(crate) struct MeterValueColumns {
 impl MeterValueColumns {
     pub fn new(meter_values: &[MeterValue]) -> Self {
         let mut columns = MeterValueColumns::default();
-        for (index, meter_value) in meter_values.iter().enumerate() {
+        for meter_value in meter_values {
             columns.recorded_at.push(meter_value.timestamp.clone());
+            columns.first_sampled.push(sql_position(columns.value.len() + 1));
             for sampled in &meter_value.sampled_values {
-                columns.meter_value.push(index as i64 + 1);
                 columns.context.push(sampled.context.clone());
                 columns.location.push(sampled.location.clone());
                 columns.measurand.push(sampled.measurand.clone());
@@ -260,9 +263,16 @@ impl MeterValueColumns {
                 columns.multiplier.push(sampled.unit_of_measure.as_ref().map(|unit| unit.multiplier));
                 columns.value.push(sampled.value);
             }
+            columns.last_sampled.push(sql_position(columns.value.len()));
         }
         columns
     }
+}
+
+/// A position in an SQL array. One call's arrays are bounded by the request size limits far
+/// below i32::MAX; a larger one saturates, and the statement then fails on its own bounds.
+fn sql_position(position: usize) -> i32 {
+    i32::try_from(position).unwrap_or(i32::MAX)
 }
 
 pub(crate) struct LocationRow {

@@ -32,27 +32,20 @@ impl PgStorage {
                        updated_seq_no_count = t.updated_seq_no_count + excluded.updated_seq_no_count,
                        meter_value_count = t.meter_value_count + excluded.meter_value_count
                    RETURNING t.meter_value_count - cardinality($11::text[]) AS appended_after
-               ), appended AS (
-                   SELECT * FROM unnest($11::text[]) WITH ORDINALITY AS appended(recorded_at, ordinal)
-               ), sampled AS (
-                   SELECT * FROM unnest($12::bigint[], $13::text[], $14::text[], $15::text[], $16::text[],
-                                        $17::text[], $18::bigint[], $19::float8[])
-                   WITH ORDINALITY AS sampled(meter_value, context, location, measurand, phase, unit, multiplier,
-                                              value, ordinal)
                )
                INSERT INTO meter_value (charge_station_id, transaction_id, ordinal, recorded_at, contexts, locations,
                                         measurands, phases, units, multipliers, sampled_values)
                SELECT $1, $2, upserted.appended_after + appended.ordinal, appended.recorded_at,
-                      coalesce(array_agg(sampled.context ORDER BY sampled.ordinal) FILTER (WHERE sampled.ordinal IS NOT NULL), '{}'),
-                      coalesce(array_agg(sampled.location ORDER BY sampled.ordinal) FILTER (WHERE sampled.ordinal IS NOT NULL), '{}'),
-                      coalesce(array_agg(sampled.measurand ORDER BY sampled.ordinal) FILTER (WHERE sampled.ordinal IS NOT NULL), '{}'),
-                      coalesce(array_agg(sampled.phase ORDER BY sampled.ordinal) FILTER (WHERE sampled.ordinal IS NOT NULL), '{}'),
-                      coalesce(array_agg(sampled.unit ORDER BY sampled.ordinal) FILTER (WHERE sampled.ordinal IS NOT NULL), '{}'),
-                      coalesce(array_agg(sampled.multiplier ORDER BY sampled.ordinal) FILTER (WHERE sampled.ordinal IS NOT NULL), '{}'),
-                      coalesce(array_agg(sampled.value ORDER BY sampled.ordinal) FILTER (WHERE sampled.ordinal IS NOT NULL), '{}')
-               FROM upserted CROSS JOIN appended
-               LEFT JOIN sampled ON sampled.meter_value = appended.ordinal
-               GROUP BY upserted.appended_after, appended.ordinal, appended.recorded_at"#,
+                      ($13::text[])[appended.first_sampled:appended.last_sampled],
+                      ($14::text[])[appended.first_sampled:appended.last_sampled],
+                      ($15::text[])[appended.first_sampled:appended.last_sampled],
+                      ($16::text[])[appended.first_sampled:appended.last_sampled],
+                      ($17::text[])[appended.first_sampled:appended.last_sampled],
+                      ($18::bigint[])[appended.first_sampled:appended.last_sampled],
+                      ($19::float8[])[appended.first_sampled:appended.last_sampled]
+               FROM upserted
+               CROSS JOIN unnest($11::text[], $12::int[], $20::int[])
+                          WITH ORDINALITY AS appended(recorded_at, first_sampled, last_sampled, ordinal)"#,
             charge_station_id,
             transaction_id,
             write.id_token,
@@ -64,7 +57,7 @@ impl PgStorage {
             write.replaces_start,
             write.replaces_end,
             &columns.recorded_at,
-            &columns.meter_value,
+            &columns.first_sampled,
             &columns.context as _,
             &columns.location as _,
             &columns.measurand as _,
@@ -72,6 +65,7 @@ impl PgStorage {
             &columns.unit as _,
             &columns.multiplier as _,
             &columns.value,
+            &columns.last_sampled,
         )
         .execute(connection))
         .await

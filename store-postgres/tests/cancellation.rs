@@ -6,6 +6,7 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
 use store_conformance::fixtures::{
@@ -24,6 +25,28 @@ const POOL_SIZE: u32 = 4;
 /// before the pool hands out a connection, while a statement is on the wire, while a
 /// transaction is open, and after the call is done.
 const CANCELLATIONS: u32 = 80;
+
+/// Waits a call may make before it is surely done: a store call takes a connection and runs one
+/// statement, so it waits a handful of times.
+const MAX_WAITS: u32 = 50;
+/// Sweeps over the waits per kind of write, at most.
+const SWEEPS: u32 = 20;
+
+/// Polls `call` until it completes or has been left waiting `waits` + 1 times, then drops it
+/// (None): a cancellation exactly at its (waits + 1)-th await point, whatever the timer's grain.
+async fn dropped_after_waits<F: Future>(call: F, waits: u32) -> Option<F::Output> {
+    let mut call = std::pin::pin!(call);
+    let mut left = waits;
+    std::future::poll_fn(|cx| match call.as_mut().poll(cx) {
+        Poll::Ready(output) => Poll::Ready(Some(output)),
+        Poll::Pending if left == 0 => Poll::Ready(None),
+        Poll::Pending => {
+            left -= 1;
+            Poll::Pending
+        }
+    })
+    .await
+}
 
 type Write = Box<dyn Fn(Arc<dyn Engine>, u64) -> Pin<Box<dyn Future<Output = StoreResult<()>> + Send>> + Send + Sync>;
 
@@ -135,9 +158,34 @@ async fn cancelled_writes_leave_no_half_write_no_open_transaction_and_no_lost_co
             call(engine.clone(), 0).await.map_err(|err| format!("{name}: {err}"))?;
             completed_appends += usize::from(name == "update_transaction");
             let full = started.elapsed();
+            // At each point where the call waits (for a connection, for the server), in turn,
+            // until it no longer waits that often. A call can also finish without waiting, when
+            // the server answers before the driver first looks: then the sweep is run again.
+            let mut cancelled_here = 0;
+            for sweep in 0..SWEEPS {
+                for waits in 0..MAX_WAITS {
+                    let n = 1 + u64::from(sweep * MAX_WAITS + waits);
+                    match dropped_after_waits(call(engine.clone(), n), waits).await {
+                        Some(Ok(())) => {
+                            completed_appends += usize::from(name == "update_transaction");
+                            break;
+                        }
+                        Some(Err(err)) => return Err(format!("{name} #{n} failed instead of finishing: {err}")),
+                        None => cancelled_here += 1,
+                    }
+                }
+                if cancelled_here > 0 {
+                    break;
+                }
+            }
+            // A call the server answers before the driver first looks for the answer cannot be
+            // cancelled at all; on a loaded machine some kinds do that every time.
+            println!("{name}: cancelled at {cancelled_here} waits");
+            cancelled += cancelled_here;
+            // ... and after a time, which also lands inside the I/O the waits stand for.
             for n in 1..=CANCELLATIONS {
                 let limit = full.mul_f64(1.5 * f64::from(n - 1) / f64::from(CANCELLATIONS));
-                match tokio::time::timeout(limit, call(engine.clone(), u64::from(n))).await {
+                match tokio::time::timeout(limit, call(engine.clone(), 10_000 + u64::from(n))).await {
                     Ok(Ok(())) => completed_appends += usize::from(name == "update_transaction"),
                     Ok(Err(err)) => return Err(format!("{name} #{n} failed instead of finishing: {err}")),
                     Err(_elapsed) => cancelled += 1,
