@@ -17,7 +17,7 @@ use sqlx::{Connection, PgConnection};
 use store_conformance::fixtures::{meter_value, token};
 use store_core::*;
 use store_postgres::test_support::ScratchSchema;
-use store_postgres::{PgStorage, PgStore};
+use store_postgres::PgStore;
 use tokio::sync::Mutex;
 
 /// The store's own lookup statement, so that the bare connection does the same work on the
@@ -242,14 +242,8 @@ fn main() {
     let settings = Settings::from_env();
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
     let schema = rt.block_on(ScratchSchema::create("bench_interleaved")).unwrap_or_else(|err| panic!("{err}"));
-    // Migrated through the scratch pool, then measured on a pool with the server's own commit
-    // settings (the scratch pool turns synchronous_commit off).
-    let migrated = rt.block_on(schema.store(Arc::new(SystemClock), 1)).expect("migrate");
-    rt.block_on(migrated.storage().close());
-    let config = schema.config(32);
-    let options = config.connect_options().expect("options").options([("search_path", schema.name.as_str())]);
-    let store =
-        PgStorage::connect_lazy_with(&config, options.clone()).expect("storage").into_store(Arc::new(SystemClock));
+    let store = rt.block_on(schema.store_as_configured(Arc::new(SystemClock), 32)).expect("store");
+    let options = schema.connect_options_as_configured(&schema.config(32)).expect("options");
     rt.block_on(store.set_token(&token("uid-04242"))).expect("token");
     let bare = rt.block_on(bare_connections(&options, 32));
 

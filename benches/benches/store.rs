@@ -14,7 +14,7 @@ use store_core::ChargeStationSettingStatus::Pending;
 use store_core::*;
 use store_memory::memory_store;
 use store_postgres::test_support::ScratchSchema;
-use store_postgres::{ConnectionPool, PgStorage, PgStore};
+use store_postgres::{ConnectionPool, PgStore};
 use store_sqlite::test_support::ScratchDir;
 use store_sqlite::{SqliteStorage, SqliteStore, SqliteStoreConfig};
 use tokio::runtime::Runtime;
@@ -42,12 +42,8 @@ impl PgFixture {
     fn new(rt: &Runtime, prefix: &str, max_connections: u32) -> Self {
         rt.block_on(async {
             let schema = ScratchSchema::create(prefix).await.unwrap_or_else(|err| panic!("{err}"));
-            let migrated = schema.store(Arc::new(SystemClock), 1).await.expect("migrate");
-            migrated.storage().close().await;
-            let config = schema.config(max_connections);
-            let options = config.connect_options().expect("options").options([("search_path", schema.name.as_str())]);
-            let storage = PgStorage::connect_lazy_with(&config, options).expect("storage");
-            PgFixture { store: storage.into_store(Arc::new(SystemClock)), schema }
+            let store = schema.store_as_configured(Arc::new(SystemClock), max_connections).await.expect("store");
+            PgFixture { store, schema }
         })
     }
 
@@ -237,8 +233,7 @@ fn layer_cost(c: &mut Criterion, rt: &Runtime, pg: &PgFixture, sq: &SqliteFixtur
 /// select through the pool the store uses; for SQLite, the select on a bare
 /// `SqliteConnection` to the store's file.
 fn driver_baseline(c: &mut Criterion, rt: &Runtime, pg: &PgFixture, sq: &SqliteFixture) {
-    let options =
-        pg.schema.config(1).connect_options().expect("options").options([("search_path", pg.schema.name.as_str())]);
+    let options = pg.schema.connect_options_as_configured(&pg.schema.config(1)).expect("options");
     let bare = rt.block_on(PgConnection::connect_with(&options)).expect("bare connection");
     let bare = Arc::new(tokio::sync::Mutex::new(bare));
     let pool = pg.store.storage().pool().clone();

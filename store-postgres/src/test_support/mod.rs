@@ -84,6 +84,21 @@ impl ScratchSchema {
         PgStorage::connect_lazy_with(config, self.connect_options(config)?).map_err(|err| err.to_string())
     }
 
+    /// Options of connections whose `search_path` is this schema, with the server's own
+    /// commit settings: what benchmarks measure, as production would see it.
+    pub fn connect_options_as_configured(&self, config: &PgStoreConfig) -> Result<PgConnectOptions, String> {
+        Ok(config.connect_options().map_err(|err| err.to_string())?.options([("search_path", self.name.as_str())]))
+    }
+
+    /// A store on this schema, migrated first, whose connections keep the server's own commit
+    /// settings (see [`ScratchSchema::connect_options_as_configured`]).
+    pub async fn store_as_configured(&self, clock: Arc<dyn Clock>, max_connections: u32) -> Result<PgStore, String> {
+        self.store(clock.clone(), 1).await?.storage().close().await;
+        let config = self.config(max_connections);
+        let options = self.connect_options_as_configured(&config)?;
+        Ok(PgStorage::connect_lazy_with(&config, options).map_err(|err| err.to_string())?.into_store(clock))
+    }
+
     /// A migrated store on this schema.
     pub async fn store(&self, clock: Arc<dyn Clock>, max_connections: u32) -> Result<PgStore, String> {
         let storage = self.storage(&self.config(max_connections))?;
