@@ -16,8 +16,8 @@ use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection, PgConnection};
 use store_conformance::fixtures::{meter_value, token};
 use store_core::*;
-use store_postgres::test_support::ScratchSchema;
 use store_postgres::PgStore;
+use store_postgres::test_support::ScratchSchema;
 use tokio::sync::Mutex;
 
 /// The store's own lookup statement, so that the bare connection does the same work on the
