@@ -14,7 +14,9 @@ async fn main() -> ExitCode {
     store_conformance::summary::main(
         Arc::new(common::postgres()),
         Arc::new(common::memory()),
-        Budget { model_cases: 64, mutant_model_cases: 16, histories: 1_000, mutant_histories: 300 },
+        // ListWithoutConsistentView is caught at history 30 to 269 of the fixed seed (13 runs,
+        // idle and loaded); 300 once let it survive in CI.
+        Budget { model_cases: 64, mutant_model_cases: 16, histories: 1_000, mutant_histories: 1_000 },
     )
     .await
 }
