@@ -8,11 +8,13 @@ use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{Connection, PgConnection, SqliteConnection, SqlitePool};
+use sqlx::{Connection, MySqlConnection, MySqlPool, PgConnection, SqliteConnection, SqlitePool};
 use store_conformance::fixtures::{meter_value, setting, settings, token};
 use store_core::ChargeStationSettingStatus::Pending;
 use store_core::*;
 use store_memory::memory_store;
+use store_mysql::MySqlStore;
+use store_mysql::test_support::ScratchDatabase;
 use store_postgres::test_support::ScratchSchema;
 use store_postgres::{ConnectionPool, PgStore};
 use store_sqlite::test_support::ScratchDir;
@@ -95,11 +97,47 @@ impl SqliteFixture {
     }
 }
 
-fn backends(pg: &PgFixture, sq: &SqliteFixture) -> Vec<(&'static str, Arc<dyn Engine>)> {
+/// A MariaDB/MySQL store on a fresh database (`MYSQL_URL`), with the server's own settings,
+/// and a pool of its own for setup that bypasses the store (trimming).
+struct MysqlFixture {
+    database: ScratchDatabase,
+    store: MySqlStore,
+    side: MySqlPool,
+}
+
+impl MysqlFixture {
+    fn new(rt: &Runtime, prefix: &str, max_connections: u32) -> Self {
+        rt.block_on(async {
+            let database = ScratchDatabase::create(prefix).await.unwrap_or_else(|err| panic!("{err}"));
+            let store = database.store(Arc::new(SystemClock), max_connections).await.expect("store");
+            let side = MySqlPool::connect_with(Self::options(&database)).await.expect("side pool");
+            MysqlFixture { database, store, side }
+        })
+    }
+
+    fn options(database: &ScratchDatabase) -> sqlx::mysql::MySqlConnectOptions {
+        database.connect_options(&database.config(1)).expect("options")
+    }
+
+    fn engine(&self) -> Arc<dyn Engine> {
+        Arc::new(self.store.clone())
+    }
+
+    fn drop_now(self, rt: &Runtime) {
+        rt.block_on(async {
+            self.side.close().await;
+            self.store.storage().close().await;
+            self.database.drop_now().await;
+        });
+    }
+}
+
+fn backends(pg: &PgFixture, sq: &SqliteFixture, my: &MysqlFixture) -> Vec<(&'static str, Arc<dyn Engine>)> {
     vec![
         ("memory", Arc::new(memory_store(Arc::new(SystemClock))) as Arc<dyn Engine>),
         ("postgres", pg.engine()),
         ("sqlite", sq.engine()),
+        ("mysql", my.engine()),
     ]
 }
 
@@ -197,7 +235,7 @@ impl<S: TokenStorage> BoxedLookup for S {
 /// storage behind the same boxed dynamic dispatch as an `Engine` (so the difference from the
 /// `Store` is the layer's own work), through the `Store` (validation, span, error context),
 /// and on memory through a `Store` that also records metrics (timing every call).
-fn layer_cost(c: &mut Criterion, rt: &Runtime, pg: &PgFixture, sq: &SqliteFixture) {
+fn layer_cost(c: &mut Criterion, rt: &Runtime, pg: &PgFixture, sq: &SqliteFixture, my: &MysqlFixture) {
     let memory = Arc::new(memory_store(Arc::new(SystemClock)));
     let measured = Arc::new(memory_store(Arc::new(SystemClock)).with_metrics());
     rt.block_on(async {
@@ -208,6 +246,7 @@ fn layer_cost(c: &mut Criterion, rt: &Runtime, pg: &PgFixture, sq: &SqliteFixtur
         }
         pg.store.set_token(&token("uid-04242")).await.expect("token");
         sq.store.set_token(&token("uid-04242")).await.expect("token");
+        my.store.set_token(&token("uid-04242")).await.expect("token");
     });
     let mut group = c.benchmark_group("layer_lookup_token");
     macro_rules! bench {
@@ -226,13 +265,16 @@ fn layer_cost(c: &mut Criterion, rt: &Runtime, pg: &PgFixture, sq: &SqliteFixtur
     bench!("postgres_store", pg.store.lookup_token("uid-04242"));
     bench!("sqlite_storage", TokenStorage::lookup_token(sq.store.storage(), "uid-04242"));
     bench!("sqlite_store", sq.store.lookup_token("uid-04242"));
+    bench!("mysql_storage", TokenStorage::lookup_token(my.store.storage(), "uid-04242"));
+    bench!("mysql_store", my.store.lookup_token("uid-04242"));
     group.finish();
 }
 
 /// The driver's own limit: a one-row primary-key select on a bare connection, and the same
 /// select through the pool the store uses; for SQLite, the select on a bare
-/// `SqliteConnection` to the store's file.
-fn driver_baseline(c: &mut Criterion, rt: &Runtime, pg: &PgFixture, sq: &SqliteFixture) {
+/// `SqliteConnection` to the store's file; for MySQL, on a bare `MySqlConnection` to the
+/// store's database.
+fn driver_baseline(c: &mut Criterion, rt: &Runtime, pg: &PgFixture, sq: &SqliteFixture, my: &MysqlFixture) {
     let options = pg.schema.connect_options_as_configured(&pg.schema.config(1)).expect("options");
     let bare = rt.block_on(PgConnection::connect_with(&options)).expect("bare connection");
     let bare = Arc::new(tokio::sync::Mutex::new(bare));
@@ -266,6 +308,18 @@ fn driver_baseline(c: &mut Criterion, rt: &Runtime, pg: &PgFixture, sq: &SqliteF
             let sqlite = sqlite.clone();
             async move {
                 let mut conn = sqlite.lock().await;
+                sqlx::query(sql).bind("uid-04242").fetch_optional(&mut *conn).await.expect("bare select");
+            }
+        })
+    });
+    let mysql = rt.block_on(MySqlConnection::connect_with(&MysqlFixture::options(&my.database))).expect("bare mysql");
+    let mysql = Arc::new(tokio::sync::Mutex::new(mysql));
+    let sql = "SELECT uid, country_code FROM token WHERE uid = ?";
+    group.bench_function(BenchmarkId::from_parameter("mysql_bare_connection"), |b| {
+        b.to_async(rt).iter(|| {
+            let mysql = mysql.clone();
+            async move {
+                let mut conn = mysql.lock().await;
                 sqlx::query(sql).bind("uid-04242").fetch_optional(&mut *conn).await.expect("bare select");
             }
         })
@@ -337,6 +391,7 @@ fn throughput(c: &mut Criterion, rt: &Runtime, engines: &[(&'static str, Arc<dyn
 enum Trim {
     Postgres(ConnectionPool),
     Sqlite(SqlitePool),
+    Mysql(MySqlPool),
 }
 
 /// The cost of one append to a transaction that already holds N meter values (N to N+100: the
@@ -347,6 +402,7 @@ fn scaling(
     engines: &[(&'static str, Arc<dyn Engine>)],
     pg: &PgFixture,
     sq: &SqliteFixture,
+    my: &MysqlFixture,
 ) {
     let sizes: &[u64] = &[10, 1_000, 10_000];
     for (_, engine) in engines {
@@ -367,6 +423,7 @@ fn scaling(
             let trim = match *backend {
                 "postgres" => Some(Trim::Postgres(pg.store.storage().pool().clone())),
                 "sqlite" => Some(Trim::Sqlite(sq.side.clone())),
+                "mysql" => Some(Trim::Mysql(my.side.clone())),
                 _ => None,
             };
             group.bench_function(BenchmarkId::new(*backend, size), |b| {
@@ -391,6 +448,7 @@ fn scaling(
                             match &trim {
                                 Some(Trim::Postgres(pool)) => trim_transaction(pool, &tx, size as i64).await,
                                 Some(Trim::Sqlite(pool)) => trim_sqlite_transaction(pool, &tx, size as i64).await,
+                                Some(Trim::Mysql(pool)) => trim_mysql_transaction(pool, &tx, size as i64).await,
                                 None => {}
                             }
                         }
@@ -438,6 +496,23 @@ async fn trim_sqlite_transaction(pool: &SqlitePool, transaction_id: &str, size: 
         .execute(pool)
         .await
         .expect("trim count");
+}
+
+async fn trim_mysql_transaction(pool: &MySqlPool, transaction_id: &str, size: i64) {
+    sqlx::query("DELETE FROM meter_value WHERE charge_station_id = 'cs-scale' AND transaction_id = ? AND ordinal > ?")
+        .bind(transaction_id)
+        .bind(size)
+        .execute(pool)
+        .await
+        .expect("trim meter values");
+    sqlx::query(
+        "UPDATE charging_transaction SET meter_value_count = ? WHERE charge_station_id = 'cs-scale' AND transaction_id = ?",
+    )
+    .bind(size)
+    .bind(transaction_id)
+    .execute(pool)
+    .await
+    .expect("trim count");
 }
 
 /// lookup_token and a 50-token page with 1 000 and 1 000 000 tokens stored (100 000 in quick
@@ -517,15 +592,17 @@ fn all(c: &mut Criterion) {
     let rt = runtime();
     let pg = PgFixture::new(&rt, "bench", 32);
     let sq = SqliteFixture::new(&rt, "bench");
-    let engines = backends(&pg, &sq);
-    layer_cost(c, &rt, &pg, &sq);
+    let my = MysqlFixture::new(&rt, "bench", 32);
+    let engines = backends(&pg, &sq, &my);
+    layer_cost(c, &rt, &pg, &sq, &my);
     per_operation(c, &rt, &engines);
-    driver_baseline(c, &rt, &pg, &sq);
+    driver_baseline(c, &rt, &pg, &sq, &my);
     throughput(c, &rt, &engines);
-    scaling(c, &rt, &engines, &pg, &sq);
+    scaling(c, &rt, &engines, &pg, &sq, &my);
     drop(engines);
     pg.drop_now(&rt);
     sq.drop_now(&rt);
+    my.drop_now(&rt);
     token_scaling(c, &rt);
 }
 

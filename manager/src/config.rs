@@ -5,7 +5,7 @@
 //! addr = "127.0.0.1:9410"     # MaEVe's ":9410" (all interfaces) works too
 //!
 //! [storage]
-//! type = "postgres"           # or "sqlite" (the default), "in_memory"
+//! type = "postgres"           # or "sqlite" (the default), "mysql", "in_memory"
 //!
 //! [storage.sqlite]
 //! path = "maeve.db"           # the default; created if missing, migrations applied at start
@@ -13,6 +13,11 @@
 //!
 //! [storage.postgres]
 //! url = "postgres://maeve@db/maeve?sslmode=verify-full"   # DATABASE_URL overrides it
+//! password_file = "/run/secrets/db"
+//! run_migrations = true
+//!
+//! [storage.mysql]             # MariaDB or MySQL
+//! url = "mysql://maeve@db:3306/maeve"
 //! password_file = "/run/secrets/db"
 //! run_migrations = true
 //! ```
@@ -55,6 +60,7 @@ pub enum StorageType {
     InMemory,
     Postgres,
     Sqlite,
+    Mysql,
 }
 
 impl Default for StorageType {
@@ -72,6 +78,16 @@ pub struct StorageConfig {
     pub postgres: PostgresConfig,
     #[cfg(feature = "sqlite")]
     pub sqlite: store_sqlite::SqliteStoreConfig,
+    #[cfg(feature = "mysql")]
+    pub mysql: MySqlConfig,
+}
+
+#[cfg(feature = "mysql")]
+#[derive(Debug, Clone, Default)]
+pub struct MySqlConfig {
+    pub store: store_mysql::MySqlStoreConfig,
+    /// Apply pending migrations at start (under sqlx's named server lock).
+    pub run_migrations: bool,
 }
 
 #[cfg(feature = "postgres")]
@@ -123,14 +139,18 @@ fn parse_storage(mut storage: toml::Table, ignored_sections: &mut Vec<String>) -
             "in_memory" => StorageType::InMemory,
             "postgres" => StorageType::Postgres,
             "sqlite" => StorageType::Sqlite,
+            "mysql" => StorageType::Mysql,
             other => {
-                return Err(format!("[storage] type: {other:?} is not one of \"sqlite\", \"postgres\", \"in_memory\""));
+                return Err(format!(
+                    "[storage] type: {other:?} is not one of \"sqlite\", \"postgres\", \"mysql\", \"in_memory\""
+                ));
             }
         },
         Some(other) => return Err(format!("[storage] type: expected a string, found {}", other.type_str())),
     };
     let postgres = storage.remove("postgres");
     let sqlite = storage.remove("sqlite");
+    let mysql = storage.remove("mysql");
     for key in storage.keys() {
         if FOREIGN_STORAGE_SECTIONS.contains(&key.as_str()) {
             ignored_sections.push(format!("storage.{key}"));
@@ -144,12 +164,16 @@ fn parse_storage(mut storage: toml::Table, ignored_sections: &mut Vec<String>) -
     drop(postgres);
     #[cfg(not(feature = "sqlite"))]
     drop(sqlite);
+    #[cfg(not(feature = "mysql"))]
+    drop(mysql);
     Ok(StorageConfig {
         storage_type,
         #[cfg(feature = "postgres")]
         postgres: parse_postgres(postgres)?,
         #[cfg(feature = "sqlite")]
         sqlite: parse_sqlite(sqlite)?,
+        #[cfg(feature = "mysql")]
+        mysql: parse_mysql(mysql)?,
     })
 }
 
@@ -162,26 +186,40 @@ fn parse_sqlite(section: Option<toml::Value>) -> Result<store_sqlite::SqliteStor
     }
 }
 
-#[cfg(feature = "postgres")]
-fn parse_postgres(section: Option<toml::Value>) -> Result<PostgresConfig, String> {
+/// A backend's section as a table, and its `run_migrations` flag (not a store setting).
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+fn split_run_migrations(section: Option<toml::Value>, name: &str) -> Result<(toml::Table, bool), String> {
     let mut table = match section {
         None => toml::Table::new(),
         Some(toml::Value::Table(table)) => table,
-        Some(_) => return Err("[storage.postgres] must be a table".to_owned()),
+        Some(_) => return Err(format!("[storage.{name}] must be a table")),
     };
     let run_migrations = match table.remove("run_migrations") {
         None => false,
         Some(toml::Value::Boolean(run)) => run,
         Some(other) => {
-            return Err(format!("[storage.postgres] run_migrations: expected a boolean, found {}", other.type_str()));
+            return Err(format!("[storage.{name}] run_migrations: expected a boolean, found {}", other.type_str()));
         }
     };
+    Ok((table, run_migrations))
+}
+
+#[cfg(feature = "postgres")]
+fn parse_postgres(section: Option<toml::Value>) -> Result<PostgresConfig, String> {
+    let (table, run_migrations) = split_run_migrations(section, "postgres")?;
     let mut store: store_postgres::PgStoreConfig =
         toml::Value::Table(table).try_into().map_err(|err| format!("[storage.postgres]: {err}"))?;
     if let Ok(url) = std::env::var("DATABASE_URL") {
         store.url = Some(url);
     }
     Ok(PostgresConfig { store, run_migrations })
+}
+
+#[cfg(feature = "mysql")]
+fn parse_mysql(section: Option<toml::Value>) -> Result<MySqlConfig, String> {
+    let (table, run_migrations) = split_run_migrations(section, "mysql")?;
+    let store = toml::Value::Table(table).try_into().map_err(|err| format!("[storage.mysql]: {err}"))?;
+    Ok(MySqlConfig { store, run_migrations })
 }
 
 #[cfg(test)]
@@ -255,5 +293,22 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.contains("hots") && !err.contains("hunter2"), "{err}");
+    }
+
+    #[cfg(feature = "mysql")]
+    #[test]
+    fn mysql_section_keys_are_checked_and_passwords_stay_out_of_errors() {
+        let config = Config::parse(
+            "[storage]\ntype = \"mysql\"\n[storage.mysql]\nurl = \"mysql://maeve:hunter2@db/maeve\"\nmax_connections = 4\nrun_migrations = true\n",
+        )
+        .unwrap();
+        assert_eq!(config.storage.storage_type, StorageType::Mysql);
+        assert!(config.storage.mysql.run_migrations);
+        assert_eq!(config.storage.mysql.store.max_connections, 4);
+        assert!(!format!("{config:?}").contains("hunter2"));
+        let err =
+            Config::parse("[storage]\ntype = \"mysql\"\n[storage.mysql]\npassword = \"hunter2\"\nhots = \"db\"\n")
+                .unwrap_err();
+        assert!(err.contains("[storage.mysql]") && err.contains("hots") && !err.contains("hunter2"), "{err}");
     }
 }

@@ -7,8 +7,10 @@ use store_core::{Engine, StoreResult};
 
 use crate::config::{StorageConfig, StorageType};
 
-#[cfg(not(any(feature = "memory", feature = "postgres", feature = "sqlite")))]
-compile_error!("maeve-manager needs at least one backend: enable the `sqlite`, `postgres` or `memory` feature");
+#[cfg(not(any(feature = "memory", feature = "postgres", feature = "sqlite", feature = "mysql")))]
+compile_error!(
+    "maeve-manager needs at least one backend: enable the `sqlite`, `postgres`, `mysql` or `memory` feature"
+);
 
 #[derive(Clone)]
 pub enum ConfiguredStore {
@@ -18,6 +20,8 @@ pub enum ConfiguredStore {
     Postgres(Arc<store_postgres::PgStore>),
     #[cfg(feature = "sqlite")]
     Sqlite(Arc<store_sqlite::SqliteStore>),
+    #[cfg(feature = "mysql")]
+    Mysql(Arc<store_mysql::MySqlStore>),
 }
 
 impl fmt::Debug for ConfiguredStore {
@@ -33,6 +37,7 @@ impl ConfiguredStore {
             StorageType::InMemory => Self::in_memory(),
             StorageType::Postgres => Self::postgres(config).await,
             StorageType::Sqlite => Self::sqlite(config).await,
+            StorageType::Mysql => Self::mysql(config).await,
         }
     }
 
@@ -82,6 +87,26 @@ impl ConfiguredStore {
         Err("storage type \"postgres\" is not compiled in: build maeve-manager with `--features postgres`".to_owned())
     }
 
+    #[cfg(feature = "mysql")]
+    async fn mysql(config: &StorageConfig) -> Result<Self, String> {
+        let settings = &config.mysql;
+        let storage = store_mysql::MySqlStorage::connect_lazy(&settings.store)
+            .map_err(|err| format!("[storage.mysql]: {err}"))?;
+        if settings.run_migrations {
+            storage.migrate().await.map_err(|err| format!("running migrations: {err}"))?;
+        }
+        if let Err(err) = storage.health().await {
+            // Start anyway: the database may come up later; /health reports it meanwhile.
+            tracing::warn!(error = %err, "MariaDB/MySQL is not answering yet");
+        }
+        Ok(ConfiguredStore::Mysql(Arc::new(storage.into_store(Arc::new(store_core::SystemClock)))))
+    }
+
+    #[cfg(not(feature = "mysql"))]
+    async fn mysql(_: &StorageConfig) -> Result<Self, String> {
+        Err("storage type \"mysql\" is not compiled in: build maeve-manager with `--features mysql`".to_owned())
+    }
+
     pub fn engine(&self) -> &dyn Engine {
         match self {
             #[cfg(feature = "memory")]
@@ -90,6 +115,8 @@ impl ConfiguredStore {
             ConfiguredStore::Postgres(store) => store.as_ref(),
             #[cfg(feature = "sqlite")]
             ConfiguredStore::Sqlite(store) => store.as_ref(),
+            #[cfg(feature = "mysql")]
+            ConfiguredStore::Mysql(store) => store.as_ref(),
         }
     }
 
@@ -102,6 +129,8 @@ impl ConfiguredStore {
             ConfiguredStore::Postgres(_) => "postgres",
             #[cfg(feature = "sqlite")]
             ConfiguredStore::Sqlite(_) => "sqlite",
+            #[cfg(feature = "mysql")]
+            ConfiguredStore::Mysql(_) => "mysql",
         }
     }
 
@@ -112,6 +141,8 @@ impl ConfiguredStore {
             ConfiguredStore::Postgres(store) => store.storage().health().await,
             #[cfg(feature = "sqlite")]
             ConfiguredStore::Sqlite(store) => store.storage().health().await,
+            #[cfg(feature = "mysql")]
+            ConfiguredStore::Mysql(store) => store.storage().health().await,
             #[allow(unreachable_patterns)]
             _ => Ok(()),
         }
@@ -123,6 +154,8 @@ impl ConfiguredStore {
             ConfiguredStore::Postgres(store) => store.storage().close().await,
             #[cfg(feature = "sqlite")]
             ConfiguredStore::Sqlite(store) => store.storage().close().await,
+            #[cfg(feature = "mysql")]
+            ConfiguredStore::Mysql(store) => store.storage().close().await,
             #[allow(unreachable_patterns)]
             _ => {}
         }
@@ -160,6 +193,14 @@ mod tests {
         let config = StorageConfig { storage_type: StorageType::Sqlite, ..StorageConfig::default() };
         let err = ConfiguredStore::open(&config).await.unwrap_err();
         assert!(err.contains("\"sqlite\" is not compiled in") && err.contains("--features sqlite"), "{err}");
+    }
+
+    #[cfg(not(feature = "mysql"))]
+    #[tokio::test]
+    async fn mysql_without_the_feature_fails_naming_it() {
+        let config = StorageConfig { storage_type: StorageType::Mysql, ..StorageConfig::default() };
+        let err = ConfiguredStore::open(&config).await.unwrap_err();
+        assert!(err.contains("\"mysql\" is not compiled in") && err.contains("--features mysql"), "{err}");
     }
 
     #[cfg(feature = "sqlite")]

@@ -43,6 +43,13 @@ impl Harness {
         Harness::over(ConfiguredStore::Sqlite(Arc::new(store)), Some(teardown))
     }
 
+    async fn mysql() -> Self {
+        let (store, teardown) = store_mysql::test_support::scratch_store("manager_api", Arc::new(SystemClock))
+            .await
+            .unwrap_or_else(|err| panic!("{err}"));
+        Harness::over(ConfiguredStore::Mysql(Arc::new(store)), Some(teardown))
+    }
+
     fn engine(&self) -> &dyn Engine {
         self.store.engine()
     }
@@ -354,3 +361,4 @@ macro_rules! api_tests {
 api_tests!(memory, Harness::memory());
 api_tests!(postgres, Harness::postgres());
 api_tests!(sqlite, Harness::sqlite());
+api_tests!(mysql, Harness::mysql());

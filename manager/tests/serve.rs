@@ -124,6 +124,29 @@ fn serves_on_postgres_with_migrations_run_at_start() {
     runtime.block_on(schema.drop_now());
 }
 
+#[cfg(feature = "mysql")]
+#[test]
+fn serves_on_mysql_with_migrations_run_at_start() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let database = runtime
+        .block_on(store_mysql::test_support::ScratchDatabase::create("manager_serve"))
+        .unwrap_or_else(|err| panic!("{err}"));
+    let config = format!(
+        "[api]\naddr = \"127.0.0.1:PORT\"\n[storage]\ntype = \"mysql\"\n[storage.mysql]\nurl = \"{}\"\ndatabase = \"{}\"\nrun_migrations = true\n",
+        database.server_url, database.name
+    );
+    let (mut child, port, path) = start(&config, "mysql");
+    wait_until_healthy(port, &mut child);
+    assert_eq!(http(port, "POST", "/api/v0/cs/cs9", Some(r#"{"securityProfile":2}"#)).expect("post").0, 201);
+    let (status, body) = http(port, "GET", "/api/v0/cs/cs9/auth", None).expect("get");
+    assert_eq!((status, body.as_str()), (200, r#"{"securityProfile":2,"invalidUsernameAllowed":false}"#));
+    let (status, body) = http(port, "GET", "/health", None).expect("health");
+    assert!(status == 200 && body.contains("mysql"), "{body}");
+    stop(child);
+    std::fs::remove_file(path).ok();
+    runtime.block_on(database.drop_now());
+}
+
 /// The manager started in `dir` with `args` (no config file unless the args name one).
 fn start_in(dir: &std::path::Path, args: &[&str]) -> Child {
     Command::new(BINARY)

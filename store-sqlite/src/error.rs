@@ -36,25 +36,6 @@ pub(crate) fn migration(err: sqlx::migrate::MigrateError) -> StoreError {
     StoreError::from_source(ErrorKind::Backend, err)
 }
 
-/// A stored value this code cannot read back: the schema and the code disagree.
-#[derive(Debug, thiserror::Error)]
-pub(crate) enum Unreadable {
-    #[error("stored {column} {value:?} is not a known value")]
-    UnknownValue { column: &'static str, value: String },
-    #[error("stored {column} {value} is not an instant in years 1 to 9999")]
-    Instant { column: &'static str, value: i64 },
-    #[error("stored sampled values of {charge_station_id:?}/{transaction_id:?} are not readable: {source}")]
-    SampledValues { charge_station_id: String, transaction_id: String, source: serde_json::Error },
-    #[error("stored evses of location {location_id:?} are not readable: {source}")]
-    Evses { location_id: String, source: serde_json::Error },
-}
-
-impl From<Unreadable> for StoreError {
-    fn from(err: Unreadable) -> Self {
-        StoreError::from_source(ErrorKind::Backend, err)
-    }
-}
-
 fn primary_code(db: &dyn sqlx::error::DatabaseError) -> Option<i32> {
     db.code()?.parse::<i32>().ok().map(|extended| extended & 0xff)
 }

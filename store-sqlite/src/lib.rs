@@ -13,7 +13,6 @@ mod config;
 mod error;
 mod location;
 mod ocpi;
-mod rows;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 mod token;
@@ -27,6 +26,9 @@ use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqlitePool, SqlitePoolOptions};
 use sqlx::{Sqlite, Transaction};
 use store_core::{Clock, ErrorKind, Storage, Store, StoreError, StoreResult};
+
+// Rows map to domain types in the code SQLite shares with MySQL.
+use store_rows as rows;
 
 pub use config::{DEFAULT_PATH, SqliteStoreConfig, Synchronous};
 

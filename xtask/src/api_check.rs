@@ -1,4 +1,4 @@
-//! `cargo xtask api-check [--backend memory|postgres|sqlite|all]`: starts the built maeve-manager and
+//! `cargo xtask api-check [--backend memory|postgres|sqlite|mysql|all]`: starts the built maeve-manager and
 //! runs schemathesis (from PyPI, in a venv under target/) against it with MaEVe's spec: no
 //! server error, and no status, content type or body that contradicts the spec.
 
@@ -148,6 +148,19 @@ pub fn run(args: Args) -> Result {
             path.display()
         );
         check(&root, &schemathesis, &binary, "sqlite", &config, args.examples)?;
+    }
+    if backends.contains(&Backend::Mysql) {
+        use store_mysql::test_support::ScratchDatabase;
+        let runtime =
+            tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|err| err.to_string())?;
+        let scratch = runtime.block_on(ScratchDatabase::create("api_check"))?;
+        let config = format!(
+            "[api]\naddr = \"127.0.0.1:PORT\"\n[storage]\ntype = \"mysql\"\n[storage.mysql]\nurl = \"{}\"\nrun_migrations = true\n",
+            database::with_database(&scratch.server_url, &scratch.name)
+        );
+        let outcome = check(&root, &schemathesis, &binary, "mysql", &config, args.examples);
+        runtime.block_on(scratch.drop_now());
+        outcome?;
     }
     Ok(())
 }

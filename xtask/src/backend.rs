@@ -6,16 +6,18 @@ pub enum Backend {
     Memory,
     Postgres,
     Sqlite,
+    Mysql,
 }
 
 impl Backend {
-    pub const ALL: [Backend; 3] = [Backend::Memory, Backend::Postgres, Backend::Sqlite];
+    pub const ALL: [Backend; 4] = [Backend::Memory, Backend::Postgres, Backend::Sqlite, Backend::Mysql];
 
     pub fn name(self) -> &'static str {
         match self {
             Backend::Memory => "memory",
             Backend::Postgres => "postgres",
             Backend::Sqlite => "sqlite",
+            Backend::Mysql => "mysql",
         }
     }
 
@@ -25,6 +27,7 @@ impl Backend {
             Backend::Memory => "store-memory",
             Backend::Postgres => "store-postgres",
             Backend::Sqlite => "store-sqlite",
+            Backend::Mysql => "store-mysql",
         }
     }
 
@@ -34,12 +37,14 @@ impl Backend {
     }
 }
 
-/// `--backend memory|postgres|sqlite|all` (PostgreSQL needs DATABASE_URL).
+/// `--backend memory|postgres|sqlite|mysql|all` (PostgreSQL needs DATABASE_URL, MariaDB/MySQL
+/// MYSQL_URL).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum BackendChoice {
     Memory,
     Postgres,
     Sqlite,
+    Mysql,
     All,
 }
 
@@ -49,6 +54,7 @@ impl BackendChoice {
             BackendChoice::Memory => vec![Backend::Memory],
             BackendChoice::Postgres => vec![Backend::Postgres],
             BackendChoice::Sqlite => vec![Backend::Sqlite],
+            BackendChoice::Mysql => vec![Backend::Mysql],
             BackendChoice::All => Backend::ALL.to_vec(),
         }
     }

@@ -135,27 +135,32 @@ fn build_report(figures: &BTreeMap<String, f64>, pgbench_tps: &BTreeMap<u32, f64
     let _ = writeln!(md, "## Per operation (median latency, one task)\n");
     let _ = writeln!(
         md,
-        "| operation | memory | postgres | sqlite | postgres / memory | postgres / bare connection | sqlite / bare connection |"
+        "| operation | memory | postgres | sqlite | mysql | postgres / memory | postgres / bare connection | sqlite / bare connection | mysql / bare connection |"
     );
-    let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|---:|");
+    let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     let bare = get("pk_select/bare_connection")?;
     let sqlite_bare = get("pk_select/sqlite_bare_connection")?;
+    let mysql_bare = get("pk_select/mysql_bare_connection")?;
     for operation in OPERATIONS {
         let memory = get(&format!("{operation}/memory"))?;
         let postgres = get(&format!("{operation}/postgres"))?;
         let sqlite = get(&format!("{operation}/sqlite"))?;
+        let mysql = get(&format!("{operation}/mysql"))?;
         ratios.insert(format!("pg_vs_memory_{operation}"), postgres / memory);
         ratios.insert(format!("pg_vs_bare_conn_{operation}"), postgres / bare);
         ratios.insert(format!("sqlite_vs_bare_conn_{operation}"), sqlite / sqlite_bare);
+        ratios.insert(format!("mysql_vs_bare_conn_{operation}"), mysql / mysql_bare);
         let _ = writeln!(
             md,
-            "| {operation} | {:.2} µs | {:.1} µs | {:.1} µs | {:.0}× | {:.2}× | {:.2}× |",
+            "| {operation} | {:.2} µs | {:.1} µs | {:.1} µs | {:.1} µs | {:.0}× | {:.2}× | {:.2}× | {:.2}× |",
             memory / 1e3,
             postgres / 1e3,
             sqlite / 1e3,
+            mysql / 1e3,
             postgres / memory,
             postgres / bare,
-            sqlite / sqlite_bare
+            sqlite / sqlite_bare,
+            mysql / mysql_bare
         );
     }
     let pool = get("pk_select/store_pool")?;
@@ -164,6 +169,8 @@ fn build_report(figures: &BTreeMap<String, f64>, pgbench_tps: &BTreeMap<u32, f64
     ratios.insert("store_pool_select_vs_bare_conn".into(), pool / bare);
     let sqlite_lookup = get("lookup_token/sqlite")?;
     ratios.insert("sqlite_lookup_latency_vs_bare_conn".into(), sqlite_lookup / sqlite_bare);
+    let mysql_lookup = get("lookup_token/mysql")?;
+    ratios.insert("mysql_lookup_latency_vs_bare_conn".into(), mysql_lookup / mysql_bare);
     let _ = writeln!(md, "\n## Baselines\n");
     let _ = writeln!(md, "| what | median | ratio |");
     let _ = writeln!(md, "|---|---:|---:|");
@@ -182,20 +189,30 @@ fn build_report(figures: &BTreeMap<String, f64>, pgbench_tps: &BTreeMap<u32, f64
         sqlite_lookup / 1e3,
         sqlite_lookup / sqlite_bare
     );
+    let _ = writeln!(md, "| bare sqlx `MySqlConnection`, one-row PK select | {:.1} µs | 1.00× |", mysql_bare / 1e3);
+    let _ = writeln!(
+        md,
+        "| store `lookup_token` (MariaDB/MySQL) | {:.1} µs | {:.2}× |",
+        mysql_lookup / 1e3,
+        mysql_lookup / mysql_bare
+    );
     let _ = writeln!(md, "\n## Throughput (ops/s, tasks sharing one store) against pgbench -S -M prepared\n");
-    let _ = writeln!(md, "| operation | tasks | memory | postgres | sqlite | pgbench tps | postgres / pgbench |");
-    let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|---:|");
+    let _ =
+        writeln!(md, "| operation | tasks | memory | postgres | sqlite | mysql | pgbench tps | postgres / pgbench |");
+    let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|---:|---:|");
     for operation in ["lookup_token", "update_transaction"] {
         for clients in CLIENTS {
             let memory = ops_per_s(get(&format!("throughput_{operation}/memory/{clients}"))?);
             let postgres = ops_per_s(get(&format!("throughput_{operation}/postgres/{clients}"))?);
             let sqlite = ops_per_s(get(&format!("throughput_{operation}/sqlite/{clients}"))?);
+            let mysql = ops_per_s(get(&format!("throughput_{operation}/mysql/{clients}"))?);
             let tps = pgbench_tps.get(&clients).copied().unwrap_or(f64::NAN);
             ratios.insert(format!("pg_{operation}_tps_c{clients}_vs_pgbench"), postgres / tps);
             ratios.insert(format!("sqlite_{operation}_ops_per_s_c{clients}"), sqlite);
+            ratios.insert(format!("mysql_{operation}_ops_per_s_c{clients}"), mysql);
             let _ = writeln!(
                 md,
-                "| {operation} | {clients} | {memory:.0} | {postgres:.0} | {sqlite:.0} | {tps:.0} | {:.2} |",
+                "| {operation} | {clients} | {memory:.0} | {postgres:.0} | {sqlite:.0} | {mysql:.0} | {tps:.0} | {:.2} |",
                 postgres / tps
             );
         }
@@ -204,11 +221,11 @@ fn build_report(figures: &BTreeMap<String, f64>, pgbench_tps: &BTreeMap<u32, f64
         ratios.insert("pg_lookup_tps_c8_vs_pgbench".into(), value);
     }
     let _ = writeln!(md, "\n## Scaling\n");
-    let _ = writeln!(md, "| what | memory | postgres | sqlite |");
-    let _ = writeln!(md, "|---|---:|---:|---:|");
+    let _ = writeln!(md, "| what | memory | postgres | sqlite | mysql |");
+    let _ = writeln!(md, "|---|---:|---:|---:|---:|");
     let big: u64 = if quick { 100_000 } else { 1_000_000 };
     // (criterion group, larger size, smaller size, ratio key after the backend, row label,
-    // targets for memory, postgres, sqlite)
+    // targets for memory, postgres, sqlite, mysql; token scaling is not measured on MySQL)
     let rows = [
         (
             "scaling_update_transaction",
@@ -216,7 +233,7 @@ fn build_report(figures: &BTreeMap<String, f64>, pgbench_tps: &BTreeMap<u32, f64
             10,
             "update_tx_10000_vs_10",
             "update_transaction at 10 000 stored values / at 10".to_owned(),
-            ["", " (target ≤ 1.2×)", " (target ≤ 1.2×)"],
+            ["", " (target ≤ 1.2×)", " (target ≤ 1.2×)", ""],
         ),
         (
             "scaling_lookup_token",
@@ -224,7 +241,7 @@ fn build_report(figures: &BTreeMap<String, f64>, pgbench_tps: &BTreeMap<u32, f64
             1_000,
             "lookup_token_big_vs_1000",
             format!("lookup_token with {big} tokens / with 1 000"),
-            ["", "", ""],
+            ["", "", "", ""],
         ),
         (
             "scaling_list_tokens",
@@ -232,15 +249,22 @@ fn build_report(figures: &BTreeMap<String, f64>, pgbench_tps: &BTreeMap<u32, f64
             1_000,
             "list_tokens_page_big_vs_1000",
             format!("list_tokens, first 50, with {big} tokens / with 1 000"),
-            [" (target ≤ 2×)", "", ""],
+            [" (target ≤ 2×)", "", "", ""],
         ),
     ];
     for (group, larger, smaller, key, label, targets) in rows {
         let mut cells = Vec::new();
         for ((backend, prefix), target) in
-            [("memory", "memory"), ("postgres", "pg"), ("sqlite", "sqlite")].into_iter().zip(targets)
+            [("memory", "memory"), ("postgres", "pg"), ("sqlite", "sqlite"), ("mysql", "mysql")]
+                .into_iter()
+                .zip(targets)
         {
-            let ratio = get(&format!("{group}/{backend}/{larger}"))? / get(&format!("{group}/{backend}/{smaller}"))?;
+            let larger_id = format!("{group}/{backend}/{larger}");
+            if backend == "mysql" && !figures.contains_key(&larger_id) {
+                cells.push("not measured".to_owned());
+                continue;
+            }
+            let ratio = get(&larger_id)? / get(&format!("{group}/{backend}/{smaller}"))?;
             ratios.insert(format!("{prefix}_{key}"), ratio);
             cells.push(format!("{ratio:.2}×{target}"));
         }
@@ -259,7 +283,7 @@ fn build_report(figures: &BTreeMap<String, f64>, pgbench_tps: &BTreeMap<u32, f64
         store / 1e3,
         store / boxed
     );
-    for backend in ["memory", "postgres", "sqlite"] {
+    for backend in ["memory", "postgres", "sqlite", "mysql"] {
         let storage = get(&format!("layer_lookup_token/{backend}_storage"))?;
         let store = get(&format!("layer_lookup_token/{backend}_store"))?;
         ratios.insert(format!("{backend}_layer_vs_storage"), store / storage);
@@ -285,18 +309,20 @@ fn build_report(figures: &BTreeMap<String, f64>, pgbench_tps: &BTreeMap<u32, f64
 /// Cost of one update_transaction against stored meter values, every backend, log-scale x.
 fn scaling_svg(figures: &BTreeMap<String, f64>) -> String {
     let sizes = [10.0f64, 1_000.0, 10_000.0];
-    let series: Vec<(&str, &str, Vec<f64>)> = [("memory", "#1b9e77"), ("postgres", "#d95f02"), ("sqlite", "#7570b3")]
-        .into_iter()
-        .map(|(backend, colour)| {
-            let values = sizes
-                .iter()
-                .map(|size| {
-                    figures.get(&format!("scaling_update_transaction/{backend}/{size}")).copied().unwrap_or(0.0) / 1e3
-                })
-                .collect();
-            (backend, colour, values)
-        })
-        .collect();
+    let series: Vec<(&str, &str, Vec<f64>)> =
+        [("memory", "#1b9e77"), ("postgres", "#d95f02"), ("sqlite", "#7570b3"), ("mysql", "#e7298a")]
+            .into_iter()
+            .map(|(backend, colour)| {
+                let values = sizes
+                    .iter()
+                    .map(|size| {
+                        figures.get(&format!("scaling_update_transaction/{backend}/{size}")).copied().unwrap_or(0.0)
+                            / 1e3
+                    })
+                    .collect();
+                (backend, colour, values)
+            })
+            .collect();
     let max = series.iter().flat_map(|(_, _, v)| v.iter().copied()).fold(1.0f64, f64::max) * 1.1;
     let (width, height, left, bottom) = (640.0, 360.0, 70.0, 40.0);
     let x = |size: f64| left + (size.log10() - 1.0) / 3.0 * (width - left - 20.0);

@@ -5,7 +5,8 @@ use crate::command::{Result, cargo, exec};
 use crate::conformance::run_suite;
 use crate::{api_check, bench, codegen, dependencies, layering};
 
-/// Needs DATABASE_URL (the PostgreSQL tests fail without it, saying how to get one).
+/// Needs DATABASE_URL and MYSQL_URL (the PostgreSQL and MariaDB/MySQL tests fail without them,
+/// saying how to get one).
 pub fn run() -> Result {
     exec(&mut cargo(["fmt", "--all", "--", "--check"]))?;
     dependencies::check()?;
@@ -16,6 +17,7 @@ pub fn run() -> Result {
     memory_only_manager_has_no_sqlx()?;
     exec(&mut cargo(["test", "-p", "manager", "--no-default-features", "--features", "memory", "--lib"]))?;
     manager_without_sqlite_has_no_sqlite()?;
+    manager_without_mysql_has_no_mysql()?;
     exec(&mut cargo(["test", "-p", "manager", "--no-default-features", "--features", "memory,postgres", "--lib"]))?;
     api_check::run(api_check::Args::all())?;
     run_suite(BackendChoice::All, None, None)?;
@@ -32,6 +34,11 @@ fn memory_only_manager_has_no_sqlx() -> Result {
 /// SQLite driver nor the bundled library.
 fn manager_without_sqlite_has_no_sqlite() -> Result {
     manager_build_lacks("memory,postgres", &["store-sqlite", "sqlx-sqlite", "libsqlite3-sys"])
+}
+
+/// A build without the `mysql` feature has neither the backend nor sqlx's MySQL driver.
+fn manager_without_mysql_has_no_mysql() -> Result {
+    manager_build_lacks("memory,postgres,sqlite", &["store-mysql", "sqlx-mysql"])
 }
 
 /// Fails if the manager built with exactly `features` depends on a crate named by `absent`.

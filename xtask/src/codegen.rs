@@ -1,6 +1,6 @@
 //! `cargo xtask codegen [--check]`: regenerates the offline query data of the SQL backends
-//! (store-postgres/.sqlx, store-sqlite/.sqlx) by compiling each against a freshly migrated
-//! scratch database. `--check` fails when the committed data differs from what the schema and
+//! (store-postgres/.sqlx, store-sqlite/.sqlx, store-mysql/.sqlx) by compiling each against a
+//! freshly migrated scratch database (PostgreSQL: DATABASE_URL; MariaDB/MySQL: MYSQL_URL). `--check` fails when the committed data differs from what the schema and
 //! queries produce.
 
 use std::collections::BTreeMap;
@@ -133,7 +133,37 @@ fn sqlite(args: &Args) -> Result {
     compare_or_write("store-sqlite", &fresh, args.check)
 }
 
+fn mysql(args: &Args) -> Result {
+    use store_mysql::test_support::ScratchDatabase;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|err| err.to_string())?;
+    let scratch = runtime.block_on(async {
+        // The query data names the database, so it is always the same one.
+        let scratch = ScratchDatabase::create_fixed("maeve_codegen").await?;
+        let migrated = store_mysql::MySqlStorage::connect_lazy(&scratch.config(1)).map_err(|err| err.to_string());
+        let migrated = match migrated {
+            Ok(storage) => {
+                let result = storage.migrate().await.map_err(|err| format!("migrating the scratch database: {err}"));
+                storage.close().await;
+                result
+            }
+            Err(err) => Err(err),
+        };
+        match migrated {
+            Ok(()) => Ok(scratch),
+            Err(err) => {
+                scratch.drop_now().await;
+                Err(err)
+            }
+        }
+    })?;
+    let database_url = database::with_database(&scratch.server_url, &scratch.name);
+    let fresh = generate(&Target { crate_name: "store-mysql", database_url });
+    runtime.block_on(scratch.drop_now());
+    compare_or_write("store-mysql", &fresh?, args.check)
+}
+
 pub fn run(args: Args) -> Result {
     postgres(&args)?;
-    sqlite(&args)
+    sqlite(&args)?;
+    mysql(&args)
 }

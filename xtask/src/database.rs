@@ -58,7 +58,7 @@ impl Scratch {
 }
 
 /// The URL with its database path replaced by `database`.
-fn with_database(url: &str, database: &str) -> String {
+pub fn with_database(url: &str, database: &str) -> String {
     let (base, query) = url.split_once('?').map_or((url, None), |(base, query)| (base, Some(query)));
     let authority_start = base.find("://").map_or(0, |i| i + 3);
     let path_start = base[authority_start..].find('/').map_or(base.len(), |i| authority_start + i);

@@ -1,5 +1,8 @@
-//! The one place that maps rows to domain types and domain values to column values: instants as
-//! microseconds, booleans as 0/1, sampled values as JSON with each value's f64 bits.
+//! The one place that maps rows to domain types and domain values to column values, for the SQL
+//! backends whose servers have neither an instant type covering years 1 to 9999 with
+//! microseconds nor a float type that keeps NaN and infinities (SQLite, MySQL/MariaDB): instants
+//! as microseconds since the Unix epoch, booleans as 0/1, sampled values as JSON with each
+//! value's f64 bits, evses as JSON. Each backend's `query_as!` calls fill these row types.
 
 use std::borrow::Cow;
 
@@ -9,13 +12,30 @@ use store_core::grouping::{group_by_parent, group_transactions};
 use store_core::time::format_last_updated;
 use store_core::*;
 
-use crate::error::Unreadable;
+/// A stored value this code cannot read back: the schema and the code disagree.
+#[derive(Debug, thiserror::Error)]
+pub enum Unreadable {
+    #[error("stored {column} {value:?} is not a known value")]
+    UnknownValue { column: &'static str, value: String },
+    #[error("stored {column} {value} is not an instant in years 1 to 9999")]
+    Instant { column: &'static str, value: i64 },
+    #[error("stored sampled values of {charge_station_id:?}/{transaction_id:?} are not readable: {source}")]
+    SampledValues { charge_station_id: String, transaction_id: String, source: serde_json::Error },
+    #[error("stored evses of location {location_id:?} are not readable: {source}")]
+    Evses { location_id: String, source: serde_json::Error },
+}
 
-pub(crate) fn parse<T>(column: &'static str, value: &str, parse: fn(&str) -> Option<T>) -> StoreResult<T> {
+impl From<Unreadable> for StoreError {
+    fn from(err: Unreadable) -> Self {
+        StoreError::from_source(ErrorKind::Backend, err)
+    }
+}
+
+pub fn parse<T>(column: &'static str, value: &str, parse: fn(&str) -> Option<T>) -> StoreResult<T> {
     parse(value).ok_or_else(|| Unreadable::UnknownValue { column, value: value.to_owned() }.into())
 }
 
-pub(crate) fn security_profile(value: i64) -> StoreResult<SecurityProfile> {
+pub fn security_profile(value: i64) -> StoreResult<SecurityProfile> {
     i16::try_from(value)
         .ok()
         .and_then(SecurityProfile::from_i16)
@@ -24,25 +44,26 @@ pub(crate) fn security_profile(value: i64) -> StoreResult<SecurityProfile> {
 
 /// An instant as stored: microseconds since the Unix epoch (the core has already truncated it
 /// to microseconds and checked it lies in years 1 to 9999, so it fits).
-pub(crate) fn micros(instant: DateTime<Utc>) -> i64 {
+pub fn micros(instant: DateTime<Utc>) -> i64 {
     instant.timestamp_micros()
 }
 
-pub(crate) fn optional_micros(instant: Option<DateTime<Utc>>) -> Option<i64> {
+pub fn optional_micros(instant: Option<DateTime<Utc>>) -> Option<i64> {
     instant.map(micros)
 }
 
-pub(crate) fn instant(column: &'static str, value: i64) -> StoreResult<DateTime<Utc>> {
+pub fn instant(column: &'static str, value: i64) -> StoreResult<DateTime<Utc>> {
     DateTime::from_timestamp_micros(value)
         .filter(|instant| time::is_storable(*instant))
         .ok_or_else(|| Unreadable::Instant { column, value }.into())
 }
 
-fn optional_instant(column: &'static str, value: Option<i64>) -> StoreResult<Option<DateTime<Utc>>> {
+pub fn optional_instant(column: &'static str, value: Option<i64>) -> StoreResult<Option<DateTime<Utc>>> {
     value.map(|value| instant(column, value)).transpose()
 }
 
-pub(crate) struct SettingRow {
+#[derive(Debug)]
+pub struct SettingRow {
     pub charge_station_id: String,
     pub setting_key: Option<String>,
     pub setting_value: Option<String>,
@@ -50,7 +71,7 @@ pub(crate) struct SettingRow {
     pub send_after_micros: Option<i64>,
 }
 
-pub(crate) fn settings(rows: Vec<SettingRow>) -> StoreResult<Vec<ChargeStationSettings>> {
+pub fn settings(rows: Vec<SettingRow>) -> StoreResult<Vec<ChargeStationSettings>> {
     let groups = group_by_parent(
         rows,
         |row| &row.charge_station_id,
@@ -75,7 +96,8 @@ pub(crate) fn settings(rows: Vec<SettingRow>) -> StoreResult<Vec<ChargeStationSe
         .collect())
 }
 
-pub(crate) struct InstallCertificateRow {
+#[derive(Debug)]
+pub struct InstallCertificateRow {
     pub charge_station_id: String,
     pub certificate_id: Option<String>,
     pub certificate_type: Option<String>,
@@ -84,9 +106,7 @@ pub(crate) struct InstallCertificateRow {
     pub send_after_micros: Option<i64>,
 }
 
-pub(crate) fn install_certificates(
-    rows: Vec<InstallCertificateRow>,
-) -> StoreResult<Vec<ChargeStationInstallCertificates>> {
+pub fn install_certificates(rows: Vec<InstallCertificateRow>) -> StoreResult<Vec<ChargeStationInstallCertificates>> {
     let groups = group_by_parent(
         rows,
         |row| &row.charge_station_id,
@@ -122,14 +142,15 @@ pub(crate) fn install_certificates(
         .collect())
 }
 
-pub(crate) struct TriggerRow {
+#[derive(Debug)]
+pub struct TriggerRow {
     pub charge_station_id: String,
     pub trigger_message: String,
     pub trigger_status: String,
     pub send_after_micros: Option<i64>,
 }
 
-pub(crate) fn trigger(row: TriggerRow) -> StoreResult<ChargeStationTriggerMessage> {
+pub fn trigger(row: TriggerRow) -> StoreResult<ChargeStationTriggerMessage> {
     Ok(ChargeStationTriggerMessage {
         trigger_message: parse("trigger_message", &row.trigger_message, TriggerMessage::parse)?,
         trigger_status: parse("trigger_status", &row.trigger_status, TriggerStatus::parse)?,
@@ -138,7 +159,8 @@ pub(crate) fn trigger(row: TriggerRow) -> StoreResult<ChargeStationTriggerMessag
     })
 }
 
-pub(crate) struct TokenRow {
+#[derive(Debug)]
+pub struct TokenRow {
     pub uid: String,
     pub country_code: String,
     pub party_id: String,
@@ -153,7 +175,7 @@ pub(crate) struct TokenRow {
     pub last_updated_micros: i64,
 }
 
-pub(crate) fn token(row: TokenRow) -> StoreResult<Token> {
+pub fn token(row: TokenRow) -> StoreResult<Token> {
     Ok(Token {
         cache_mode: parse("token.cache_mode", &row.cache_mode, CacheMode::parse)?,
         last_updated: format_last_updated(instant("token.last_updated_micros", row.last_updated_micros)?),
@@ -184,7 +206,7 @@ struct StoredSampledValue<'a> {
 }
 
 /// The `sampled_values` column of one meter value.
-pub(crate) fn sampled_values_json(sampled_values: &[SampledValue]) -> String {
+pub fn sampled_values_json(sampled_values: &[SampledValue]) -> String {
     let stored: Vec<StoredSampledValue<'_>> = sampled_values
         .iter()
         .map(|sampled| StoredSampledValue {
@@ -201,7 +223,8 @@ pub(crate) fn sampled_values_json(sampled_values: &[SampledValue]) -> String {
     serde_json::to_string(&stored).unwrap_or_default()
 }
 
-pub(crate) struct TransactionRow {
+#[derive(Debug)]
+pub struct TransactionRow {
     pub charge_station_id: String,
     pub transaction_id: String,
     pub id_token: String,
@@ -242,7 +265,7 @@ fn meter_value(row: &TransactionRow) -> StoreResult<Option<MeterValue>> {
 }
 
 /// Rows of transactions LEFT JOIN meter values, ordered by (station, transaction, ordinal).
-pub(crate) fn transactions(rows: Vec<TransactionRow>) -> StoreResult<Vec<Transaction>> {
+pub fn transactions(rows: Vec<TransactionRow>) -> StoreResult<Vec<Transaction>> {
     group_transactions(
         rows,
         |row| (&row.charge_station_id, &row.transaction_id),
@@ -262,12 +285,13 @@ pub(crate) fn transactions(rows: Vec<TransactionRow>) -> StoreResult<Vec<Transac
 }
 
 /// The `evses` column: NULL, `[]` and a non-empty array stay three states (R2).
-pub(crate) fn evses_json(evses: Option<&Vec<Evse>>) -> Option<String> {
+pub fn evses_json(evses: Option<&Vec<Evse>>) -> Option<String> {
     // Evses are plain strings and lists: serialising them cannot fail.
     evses.map(|evses| serde_json::to_string(evses).unwrap_or_default())
 }
 
-pub(crate) struct LocationRow {
+#[derive(Debug)]
+pub struct LocationRow {
     pub id: String,
     pub address: String,
     pub city: String,
@@ -281,7 +305,7 @@ pub(crate) struct LocationRow {
     pub postal_code: String,
 }
 
-pub(crate) fn location(row: LocationRow) -> StoreResult<Location> {
+pub fn location(row: LocationRow) -> StoreResult<Location> {
     let evses = row
         .evses
         .as_deref()
@@ -302,7 +326,8 @@ pub(crate) fn location(row: LocationRow) -> StoreResult<Location> {
     })
 }
 
-pub(crate) struct PartyRow {
+#[derive(Debug)]
+pub struct PartyRow {
     pub role: String,
     pub country_code: String,
     pub party_id: String,
@@ -310,6 +335,6 @@ pub(crate) struct PartyRow {
     pub token: String,
 }
 
-pub(crate) fn party(row: PartyRow) -> OcpiParty {
+pub fn party(row: PartyRow) -> OcpiParty {
     OcpiParty { country_code: row.country_code, party_id: row.party_id, role: row.role, url: row.url, token: row.token }
 }

@@ -1,0 +1,14 @@
+DROP TABLE location;
+DROP TABLE ocpi_party;
+DROP TABLE ocpi_registration;
+DROP TABLE certificate;
+DROP TABLE meter_value;
+DROP TABLE charging_transaction;
+DROP TABLE token;
+DROP TABLE charge_station_trigger_message;
+DROP TABLE charge_station_install_certificate;
+DROP TABLE charge_station_install_certificates;
+DROP TABLE charge_station_runtime_details;
+DROP TABLE charge_station_setting;
+DROP TABLE charge_station_settings;
+DROP TABLE charge_station_auth;
