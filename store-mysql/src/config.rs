@@ -1,4 +1,4 @@
-//! How to reach the server, how to pool connections, and what every session is set to.
+//! How to reach the server and how to pool connections.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -6,10 +6,10 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use serde::Deserialize;
-use sqlx::mysql::{MySqlConnectOptions, MySqlPoolOptions, MySqlSslMode};
-use sqlx::{Executor, MySql};
+use sqlx::mysql::{MySqlConnectOptions, MySqlSslMode};
 use store_core::StoreError;
 pub use store_core::redact_url;
+use store_pool::PoolSettings;
 
 /// Connection and pool settings. Either `url` (`mysql://user:password@host:port/database`), or
 /// the separate fields (which also refine a `url`). `Debug` and every error redact the password.
@@ -34,8 +34,11 @@ pub struct MySqlStoreConfig {
     /// (`innodb_lock_wait_timeout`, whole seconds, at least 1).
     pub lock_wait_timeout_s: u64,
     /// Ping each connection before handing it out (a round trip per store call). Off by
-    /// default: a connection the server dropped fails one call as unavailable, then is replaced.
+    /// default: connections idle past `liveness_check_after_ms` are pinged anyway, and after a
+    /// call finds its connection dead, every other one is pinged before its next use.
     pub test_before_acquire: bool,
+    /// Ping a connection before handing it out if it sat unused this long.
+    pub liveness_check_after_ms: u64,
     /// Close connections idle for this long, keeping `min_connections` (0: never).
     pub idle_timeout_ms: u64,
     /// Close connections this old (0: never), so that server-side changes are picked up.
@@ -59,6 +62,7 @@ impl Default for MySqlStoreConfig {
             acquire_timeout_ms: 5_000,
             lock_wait_timeout_s: 10,
             test_before_acquire: false,
+            liveness_check_after_ms: 10_000,
             idle_timeout_ms: 600_000,
             max_lifetime_ms: 1_800_000,
         }
@@ -68,15 +72,6 @@ impl Default for MySqlStoreConfig {
 fn invalid(field: &str, reason: impl fmt::Display) -> StoreError {
     StoreError::invalid_argument(format!("mysql config {field}"), reason)
 }
-
-/// What every session runs once, when it connects. Strict mode makes a value the schema cannot
-/// hold an error instead of a silent truncation (whatever the server's default `sql_mode`);
-/// READ COMMITTED keeps inserts free of gap locks. `SET SESSION TRANSACTION` is the spelling
-/// both MariaDB and MySQL 8 accept.
-const SESSION_SETUP: [&str; 2] = [
-    "SET SESSION sql_mode = 'STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION,PIPES_AS_CONCAT'",
-    "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
-];
 
 impl MySqlStoreConfig {
     pub fn from_url(url: impl Into<String>) -> Self {
@@ -127,37 +122,33 @@ impl MySqlStoreConfig {
         Ok(options.charset("utf8mb4").timezone(Some("+00:00".to_owned())))
     }
 
-    pub(crate) fn pool_options(&self) -> Result<MySqlPoolOptions, StoreError> {
+    pub(crate) fn pool_settings(&self) -> Result<PoolSettings, StoreError> {
         if self.max_connections == 0 {
             return Err(invalid("max_connections", "must be at least 1"));
         }
         if self.min_connections > self.max_connections {
             return Err(invalid("min_connections", "must not exceed max_connections"));
         }
+        let optional = |ms: u64| (ms > 0).then(|| Duration::from_millis(ms));
+        Ok(PoolSettings {
+            max_size: self.max_connections as usize,
+            min_size: self.min_connections as usize,
+            acquire_timeout: Duration::from_millis(self.acquire_timeout_ms),
+            idle_timeout: optional(self.idle_timeout_ms),
+            max_lifetime: optional(self.max_lifetime_ms),
+            liveness_check_after: if self.test_before_acquire {
+                Duration::ZERO
+            } else {
+                Duration::from_millis(self.liveness_check_after_ms)
+            },
+        })
+    }
+
+    pub(crate) fn lock_wait_timeout_s(&self) -> Result<u64, StoreError> {
         if self.lock_wait_timeout_s == 0 {
             return Err(invalid("lock_wait_timeout_s", "must be at least 1"));
         }
-        let optional = |ms: u64| (ms > 0).then(|| Duration::from_millis(ms));
-        let lock_wait_timeout = self.lock_wait_timeout_s;
-        Ok(MySqlPoolOptions::new()
-            .max_connections(self.max_connections)
-            .min_connections(self.min_connections)
-            .acquire_timeout(Duration::from_millis(self.acquire_timeout_ms))
-            .test_before_acquire(self.test_before_acquire)
-            .idle_timeout(optional(self.idle_timeout_ms))
-            .max_lifetime(optional(self.max_lifetime_ms))
-            .after_connect(move |connection, _| {
-                Box::pin(async move {
-                    for statement in SESSION_SETUP {
-                        connection.execute(statement).await?;
-                    }
-                    sqlx::query::<MySql>("SET SESSION innodb_lock_wait_timeout = ?")
-                        .bind(lock_wait_timeout)
-                        .execute(&mut *connection)
-                        .await?;
-                    Ok(())
-                })
-            }))
+        Ok(self.lock_wait_timeout_s)
     }
 }
 
@@ -178,6 +169,7 @@ impl fmt::Debug for MySqlStoreConfig {
             .field("acquire_timeout_ms", &self.acquire_timeout_ms)
             .field("lock_wait_timeout_s", &self.lock_wait_timeout_s)
             .field("test_before_acquire", &self.test_before_acquire)
+            .field("liveness_check_after_ms", &self.liveness_check_after_ms)
             .field("idle_timeout_ms", &self.idle_timeout_ms)
             .field("max_lifetime_ms", &self.max_lifetime_ms)
             .finish()
@@ -215,6 +207,6 @@ mod tests {
     #[test]
     fn a_pool_of_no_connections_is_refused() {
         let config = MySqlStoreConfig { max_connections: 0, ..MySqlStoreConfig::from_url("mysql://db/x") };
-        assert!(config.pool_options().unwrap_err().to_string().contains("max_connections"));
+        assert!(config.pool_settings().unwrap_err().to_string().contains("max_connections"));
     }
 }

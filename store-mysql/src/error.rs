@@ -51,6 +51,19 @@ pub(crate) fn aborted_without_effect(err: &sqlx::Error) -> bool {
     matches!(number(err), Some(ER_LOCK_DEADLOCK | ER_LOCK_WAIT_TIMEOUT | ER_CHECKREAD))
 }
 
+/// Whether the connection a call failed on may serve the next call: the server answered with an
+/// ordinary error and is ready for more. I/O and protocol failures, and errors that end the
+/// session (killed, server shutting down, packet too large), leave it dead or mid-protocol.
+pub(crate) fn leaves_connection_usable(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Database(_) => {
+            !matches!(number(err), Some(ER_CONNECTION_KILLED | ER_SERVER_SHUTDOWN | ER_NET_PACKET_TOO_LARGE))
+        }
+        sqlx::Error::RowNotFound | sqlx::Error::ColumnNotFound(_) | sqlx::Error::ColumnIndexOutOfBounds { .. } => true,
+        _ => false,
+    }
+}
+
 fn number(err: &sqlx::Error) -> Option<u16> {
     match err {
         sqlx::Error::Database(db) => db.try_downcast_ref::<MySqlDatabaseError>().map(MySqlDatabaseError::number),
@@ -115,5 +128,13 @@ mod tests {
     fn decoding_problems_are_backend_errors() {
         assert_eq!(classify(&sqlx::Error::RowNotFound), ErrorKind::Backend);
         assert!(!aborted_without_effect(&sqlx::Error::RowNotFound));
+    }
+
+    #[test]
+    fn io_failures_leave_no_usable_connection() {
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset");
+        assert!(!leaves_connection_usable(&sqlx::Error::Io(io)));
+        assert!(!leaves_connection_usable(&sqlx::Error::Protocol("unexpected packet".into())));
+        assert!(leaves_connection_usable(&sqlx::Error::RowNotFound));
     }
 }

@@ -6,12 +6,28 @@
 //! inserts, and a write InnoDB aborts as a deadlock victim or after a lock wait is run again
 //! ([`retry`]). It only stores: the core's [`Store`] validates, traces and measures around it.
 
+/// Runs one store call on a pooled connection, again if InnoDB aborted it without effect: the
+/// connection goes back to the pool if the call left it usable, and is discarded otherwise
+/// (also when the call's future is dropped mid-flight).
+macro_rules! run {
+    ($storage:expr, |$connection:ident| $call:expr) => {
+        $crate::retry::retrying(|| async {
+            let mut lease = $storage.pool.acquire().await?;
+            let $connection: &mut sqlx::MySqlConnection = &mut lease;
+            let result = $call.await;
+            lease.settle(&result);
+            result
+        })
+    };
+}
+
 mod certificate;
 mod charge_station;
 mod config;
 mod error;
 mod location;
 mod ocpi;
+mod pool;
 mod retry;
 #[cfg(feature = "test-support")]
 pub mod test_support;
@@ -20,7 +36,6 @@ mod transaction;
 
 use std::sync::Arc;
 
-use sqlx::MySqlPool;
 use sqlx::migrate::Migrator;
 use sqlx::mysql::MySqlConnectOptions;
 use store_core::{Clock, Storage, Store, StoreResult};
@@ -28,6 +43,8 @@ use store_core::{Clock, Storage, Store, StoreResult};
 use store_rows as rows;
 
 pub use config::MySqlStoreConfig;
+pub use pool::{ConnectionPool, Lease, MySqlConnect};
+pub use store_pool::PoolStatus;
 
 /// The embedded, reversible migrations (also usable by `sqlx migrate run`).
 pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
@@ -36,7 +53,7 @@ pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 /// behind the core's layers.
 #[derive(Debug, Clone)]
 pub struct MySqlStorage {
-    pool: MySqlPool,
+    pool: ConnectionPool,
 }
 
 /// The MySQL-family engine: [`MySqlStorage`] behind the core's layers.
@@ -57,7 +74,8 @@ impl MySqlStorage {
     /// As [`MySqlStorage::connect_lazy`], with connect options of the caller's (tests point
     /// them at a scratch database).
     pub fn connect_lazy_with(config: &MySqlStoreConfig, options: MySqlConnectOptions) -> StoreResult<Self> {
-        Ok(MySqlStorage { pool: config.pool_options()?.connect_lazy_with(options) })
+        let connect = MySqlConnect::new(options, config.lock_wait_timeout_s()?);
+        Ok(MySqlStorage { pool: ConnectionPool::new(connect, config.pool_settings()?) })
     }
 
     /// Connects one connection now, so that a wrong address or password is reported at start.
@@ -72,15 +90,26 @@ impl MySqlStorage {
         Store::new(self, clock)
     }
 
+    /// The connection pool (its status for metrics; connections for tests and benchmarks).
+    pub fn pool(&self) -> &ConnectionPool {
+        &self.pool
+    }
+
     /// Applies every pending migration. sqlx holds a named server lock (`GET_LOCK`) meanwhile,
     /// so replicas starting together apply each migration once.
     pub async fn migrate(&self) -> StoreResult<()> {
-        MIGRATOR.run(&self.pool).await.map_err(error::migration)
+        let mut lease = self.pool.acquire().await.map_err(error::map)?;
+        let result = MIGRATOR.run_direct(None, &mut *lease, false).await;
+        // A failed migration may have stopped anywhere: the connection is not reused.
+        if result.is_ok() {
+            lease.keep();
+        }
+        result.map_err(error::migration)
     }
 
     /// One cheap statement.
     pub async fn health(&self) -> StoreResult<()> {
-        sqlx::query!("SELECT 1 AS one").fetch_one(&self.pool).await.map_err(error::map)?;
+        run!(self, |connection| sqlx::query!("SELECT 1 AS one").fetch_one(connection)).await.map_err(error::map)?;
         Ok(())
     }
 

@@ -2,7 +2,6 @@ use chrono::{DateTime, Utc};
 use store_core::*;
 
 use crate::error::map;
-use crate::retry::retrying;
 use crate::rows::{self, LocationRow, micros};
 use crate::{MySqlStorage, sql_count};
 
@@ -10,7 +9,7 @@ impl LocationStorage for MySqlStorage {
     async fn set_location(&self, location: &Location, last_updated: DateTime<Utc>) -> StoreResult<()> {
         let evses = rows::evses_json(location.evses.as_ref());
         let last_updated = micros(last_updated);
-        retrying(|| {
+        run!(self, |connection| {
             sqlx::query!(
                 r#"INSERT INTO location (id, address, city, latitude, longitude, country, evses, last_updated_micros,
                                          name, parking_type, postal_code)
@@ -32,7 +31,7 @@ impl LocationStorage for MySqlStorage {
                 location.parking_type,
                 location.postal_code,
             )
-            .execute(&self.pool)
+            .execute(connection)
         })
         .await
         .map_err(map)?;
@@ -40,21 +39,21 @@ impl LocationStorage for MySqlStorage {
     }
 
     async fn lookup_location(&self, location_id: &str) -> StoreResult<Option<Location>> {
-        let row = sqlx::query_as!(
+        let row = run!(self, |connection| sqlx::query_as!(
             LocationRow,
             r#"SELECT id AS "id: String", address, city, latitude, longitude, country, evses, last_updated_micros,
                       name, parking_type, postal_code
                FROM location WHERE id = ?"#,
             location_id,
         )
-        .fetch_optional(&self.pool)
+        .fetch_optional(connection))
         .await
         .map_err(map)?;
         row.map(rows::location).transpose()
     }
 
     async fn list_locations(&self, offset: usize, limit: usize) -> StoreResult<Vec<Location>> {
-        let rows = sqlx::query_as!(
+        let rows = run!(self, |connection| sqlx::query_as!(
             LocationRow,
             r#"SELECT id AS "id: String", address, city, latitude, longitude, country, evses, last_updated_micros,
                       name, parking_type, postal_code
@@ -62,7 +61,7 @@ impl LocationStorage for MySqlStorage {
             sql_count(limit),
             sql_count(offset),
         )
-        .fetch_all(&self.pool)
+        .fetch_all(connection))
         .await
         .map_err(map)?;
         rows.into_iter().map(rows::location).collect()

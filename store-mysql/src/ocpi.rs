@@ -2,21 +2,20 @@ use store_core::*;
 
 use crate::MySqlStorage;
 use crate::error::map;
-use crate::retry::retrying;
 use crate::rows::{self, PartyRow};
 
 // Registration tokens are credentials: errors name the operation, never the token.
 
 impl OcpiStorage for MySqlStorage {
     async fn set_registration_details(&self, token: &str, registration: &OcpiRegistration) -> StoreResult<()> {
-        retrying(|| {
+        run!(self, |connection| {
             sqlx::query!(
                 r#"INSERT INTO ocpi_registration (token, status) VALUES (?, ?)
                    ON DUPLICATE KEY UPDATE status = VALUES(status)"#,
                 token,
                 registration.status.as_str(),
             )
-            .execute(&self.pool)
+            .execute(connection)
         })
         .await
         .map_err(map)?;
@@ -24,10 +23,10 @@ impl OcpiStorage for MySqlStorage {
     }
 
     async fn get_registration_details(&self, token: &str) -> StoreResult<Option<OcpiRegistration>> {
-        let row = sqlx::query!("SELECT status FROM ocpi_registration WHERE token = ?", token)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(map)?;
+        let row = run!(self, |connection| sqlx::query!("SELECT status FROM ocpi_registration WHERE token = ?", token)
+            .fetch_optional(connection))
+        .await
+        .map_err(map)?;
         row.map(|row| {
             Ok(OcpiRegistration {
                 status: rows::parse("ocpi_registration.status", &row.status, OcpiRegistrationStatus::parse)?,
@@ -37,14 +36,15 @@ impl OcpiStorage for MySqlStorage {
     }
 
     async fn delete_registration_details(&self, token: &str) -> StoreResult<()> {
-        retrying(|| sqlx::query!("DELETE FROM ocpi_registration WHERE token = ?", token).execute(&self.pool))
-            .await
-            .map_err(map)?;
+        run!(self, |connection| sqlx::query!("DELETE FROM ocpi_registration WHERE token = ?", token)
+            .execute(connection))
+        .await
+        .map_err(map)?;
         Ok(())
     }
 
     async fn set_party_details(&self, party: &OcpiParty) -> StoreResult<()> {
-        retrying(|| {
+        run!(self, |connection| {
             sqlx::query!(
                 r#"INSERT INTO ocpi_party (role, country_code, party_id, url, token) VALUES (?, ?, ?, ?, ?)
                    ON DUPLICATE KEY UPDATE url = VALUES(url), token = VALUES(token)"#,
@@ -54,7 +54,7 @@ impl OcpiStorage for MySqlStorage {
                 party.url,
                 party.token,
             )
-            .execute(&self.pool)
+            .execute(connection)
         })
         .await
         .map_err(map)?;
@@ -67,7 +67,7 @@ impl OcpiStorage for MySqlStorage {
         country_code: &str,
         party_id: &str,
     ) -> StoreResult<Option<OcpiParty>> {
-        let row = sqlx::query_as!(
+        let row = run!(self, |connection| sqlx::query_as!(
             PartyRow,
             r#"SELECT role AS "role: String", country_code AS "country_code: String",
                       party_id AS "party_id: String", url, token
@@ -76,21 +76,21 @@ impl OcpiStorage for MySqlStorage {
             country_code,
             party_id,
         )
-        .fetch_optional(&self.pool)
+        .fetch_optional(connection))
         .await
         .map_err(map)?;
         Ok(row.map(rows::party))
     }
 
     async fn list_party_details_for_role(&self, role: &str) -> StoreResult<Vec<OcpiParty>> {
-        let rows = sqlx::query_as!(
+        let rows = run!(self, |connection| sqlx::query_as!(
             PartyRow,
             r#"SELECT role AS "role: String", country_code AS "country_code: String",
                       party_id AS "party_id: String", url, token
                FROM ocpi_party WHERE role = ? ORDER BY country_code, party_id"#,
             role,
         )
-        .fetch_all(&self.pool)
+        .fetch_all(connection))
         .await
         .map_err(map)?;
         Ok(rows.into_iter().map(rows::party).collect())

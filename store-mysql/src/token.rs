@@ -2,14 +2,13 @@ use chrono::{DateTime, Utc};
 use store_core::*;
 
 use crate::error::map;
-use crate::retry::retrying;
 use crate::rows::{self, TokenRow, micros};
 use crate::{MySqlStorage, sql_count};
 
 impl TokenStorage for MySqlStorage {
     async fn set_token(&self, token: &Token, last_updated: DateTime<Utc>) -> StoreResult<()> {
         let last_updated = micros(last_updated);
-        retrying(|| {
+        run!(self, |connection| {
             sqlx::query!(
                 r#"INSERT INTO token (uid, country_code, party_id, token_type, contract_id, visual_number, issuer,
                                       group_id, valid, language_code, cache_mode, last_updated_micros)
@@ -33,7 +32,7 @@ impl TokenStorage for MySqlStorage {
                 token.cache_mode.as_str(),
                 last_updated,
             )
-            .execute(&self.pool)
+            .execute(connection)
         })
         .await
         .map_err(map)?;
@@ -41,21 +40,21 @@ impl TokenStorage for MySqlStorage {
     }
 
     async fn lookup_token(&self, token_uid: &str) -> StoreResult<Option<Token>> {
-        let row = sqlx::query_as!(
+        let row = run!(self, |connection| sqlx::query_as!(
             TokenRow,
             r#"SELECT uid AS "uid: String", country_code, party_id, token_type, contract_id, visual_number, issuer,
                       group_id, valid AS "valid: bool", language_code, cache_mode, last_updated_micros
                FROM token WHERE uid = ?"#,
             token_uid,
         )
-        .fetch_optional(&self.pool)
+        .fetch_optional(connection))
         .await
         .map_err(map)?;
         row.map(rows::token).transpose()
     }
 
     async fn list_tokens(&self, offset: usize, limit: usize) -> StoreResult<Vec<Token>> {
-        let rows = sqlx::query_as!(
+        let rows = run!(self, |connection| sqlx::query_as!(
             TokenRow,
             r#"SELECT uid AS "uid: String", country_code, party_id, token_type, contract_id, visual_number, issuer,
                       group_id, valid AS "valid: bool", language_code, cache_mode, last_updated_micros
@@ -63,7 +62,7 @@ impl TokenStorage for MySqlStorage {
             sql_count(limit),
             sql_count(offset),
         )
-        .fetch_all(&self.pool)
+        .fetch_all(connection))
         .await
         .map_err(map)?;
         rows.into_iter().map(rows::token).collect()

@@ -10,7 +10,7 @@ use sqlx::postgres::{PgConnectOptions, PgSslMode};
 use store_core::StoreError;
 pub use store_core::redact_url;
 
-use crate::pool::PoolSettings;
+use store_pool::PoolSettings;
 
 /// Connection and pool settings. Either `url`, or the separate fields (which also refine a
 /// `url`). `Debug` and every error redact the password.

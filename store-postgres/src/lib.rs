@@ -41,7 +41,8 @@ use sqlx::postgres::PgConnectOptions;
 use store_core::{Clock, Storage, Store, StoreResult};
 
 pub use config::{PgStoreConfig, redact_url};
-pub use pool::{ConnectionPool, Lease, PoolStatus};
+pub use pool::{ConnectionPool, Lease, PgConnect};
+pub use store_pool::PoolStatus;
 
 /// The embedded, reversible migrations (also usable by `sqlx migrate run`).
 pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
@@ -72,7 +73,7 @@ impl PgStorage {
     /// A pool sized and timed as `config` says, whose connections use `options` (tests and
     /// benchmarks change server settings or go through a proxy).
     pub fn connect_lazy_with(config: &PgStoreConfig, options: PgConnectOptions) -> StoreResult<Self> {
-        Ok(PgStorage { pool: ConnectionPool::new(options, config.pool_settings()?) })
+        Ok(PgStorage { pool: ConnectionPool::new(PgConnect::new(options), config.pool_settings()?) })
     }
 
     /// Connects and checks that the database answers.
