@@ -7,30 +7,20 @@
 
 use std::time::Duration;
 
+use store_pool::RetryPolicy;
+
 use crate::error::aborted_without_effect;
 
-/// Runs of one call, the first included.
-const ATTEMPTS: u32 = 8;
-/// The pause before the second run; it doubles for each further run, up to `MAX_PAUSE`.
-const FIRST_PAUSE: Duration = Duration::from_millis(1);
-const MAX_PAUSE: Duration = Duration::from_millis(50);
+/// Eight runs of one call, pausing 1, 2, 4 … up to 50 ms between them.
+const POLICY: RetryPolicy =
+    RetryPolicy { attempts: 8, first_pause: Duration::from_millis(1), max_pause: Duration::from_millis(50) };
 
 /// Runs `call` (which starts its statement or transaction afresh each time) until it succeeds,
-/// fails for another reason, or has been aborted `ATTEMPTS` times.
-pub(crate) async fn retrying<T, F, Fut>(mut call: F) -> Result<T, sqlx::Error>
+/// fails for another reason, or has been aborted `POLICY.attempts` times.
+pub(crate) async fn retrying<T, F, Fut>(call: F) -> Result<T, sqlx::Error>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, sqlx::Error>>,
 {
-    let mut pause = FIRST_PAUSE;
-    for _ in 1..ATTEMPTS {
-        match call().await {
-            Err(err) if aborted_without_effect(&err) => {
-                tokio::time::sleep(pause).await;
-                pause = (pause * 2).min(MAX_PAUSE);
-            }
-            result => return result,
-        }
-    }
-    call().await
+    store_pool::retrying(&POLICY, aborted_without_effect, call).await
 }

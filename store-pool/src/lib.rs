@@ -22,12 +22,16 @@
 //! connection from the pool in `Drop` without a runtime. bb8 checks every connection on checkout
 //! (`test_on_check_out`) or none, and knows no per-connection idle time there.
 
+mod retry;
+
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use deadpool::managed::{self, Metrics, Object, PoolError, QueueMode, RecycleError, RecycleResult};
 use sqlx::Connection;
+
+pub use retry::{RetryPolicy, retrying};
 
 /// How a backend opens connections and judges a failed call.
 pub trait Connect: Send + Sync + 'static {

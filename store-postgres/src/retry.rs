@@ -7,29 +7,20 @@
 
 use std::time::Duration;
 
+use store_pool::RetryPolicy;
+
 use crate::error::aborted_without_effect;
 
-/// Runs of one statement, the first included.
-const ATTEMPTS: u32 = 5;
-/// The pause before the second run; it doubles for each further run (1, 2, 4, 8 ms).
-const FIRST_PAUSE: Duration = Duration::from_millis(1);
+/// Five runs of one statement, pausing 1, 2, 4 and 8 ms between them.
+const POLICY: RetryPolicy =
+    RetryPolicy { attempts: 5, first_pause: Duration::from_millis(1), max_pause: Duration::from_millis(8) };
 
 /// Runs `statement` (which builds and runs the statement afresh each time) until it succeeds,
-/// fails for another reason, or has been aborted `ATTEMPTS` times.
-pub(crate) async fn retrying<T, F, Fut>(mut statement: F) -> Result<T, sqlx::Error>
+/// fails for another reason, or has been aborted `POLICY.attempts` times.
+pub(crate) async fn retrying<T, F, Fut>(statement: F) -> Result<T, sqlx::Error>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, sqlx::Error>>,
 {
-    let mut pause = FIRST_PAUSE;
-    for _ in 1..ATTEMPTS {
-        match statement().await {
-            Err(err) if aborted_without_effect(&err) => {
-                tokio::time::sleep(pause).await;
-                pause *= 2;
-            }
-            result => return result,
-        }
-    }
-    statement().await
+    store_pool::retrying(&POLICY, aborted_without_effect, statement).await
 }
