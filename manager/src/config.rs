@@ -3,6 +3,18 @@
 //! ```toml
 //! [api]
 //! addr = "127.0.0.1:9410"     # MaEVe's ":9410" (all interfaces) works too
+//! # Limits (the defaults shown): see `ApiConfig`.
+//! header_read_timeout_ms = 10000
+//! body_read_timeout_ms = 10000
+//! request_timeout_ms = 30000
+//! max_connections = 512
+//! max_concurrent_requests = 128
+//! max_header_bytes = 16384
+//! retry_after_s = 1
+//!
+//! [log]
+//! format = "text"             # or "json": one JSON object per line
+//! access_log = false          # one line per request at info (RUST_LOG overrides all of this)
 //!
 //! [storage]
 //! type = "postgres"           # or "sqlite" (the default), "mysql", "in_memory"
@@ -30,29 +42,95 @@ use std::path::Path;
 use serde::Deserialize;
 
 /// Top-level sections this service reads.
-const USED_SECTIONS: [&str; 2] = ["api", "storage"];
+const USED_SECTIONS: [&str; 3] = ["api", "log", "storage"];
 /// Sub-sections of `[storage]` for MaEVe storage engines this service does not have.
 const FOREIGN_STORAGE_SECTIONS: [&str; 1] = ["firestore"];
 
 #[derive(Debug, Clone, Default)]
 pub struct Config {
     pub api: ApiConfig,
+    pub log: LogConfig,
     pub storage: StorageConfig,
     /// Sections present in the file that this service does not use.
     pub ignored_sections: Vec<String>,
 }
 
+/// The HTTP server's address, and the limits that keep one client (or a flood) from taking the
+/// service down. Every limit answers JSON: 431, 408, or 503 with `Retry-After`.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct ApiConfig {
     /// `host:port`; MaEVe's `:port` means every interface.
     pub addr: String,
+    /// From the first byte a connection is read for a request until its whole head has arrived;
+    /// also how long an idle keep-alive connection is kept (hyper starts this timer as soon as
+    /// it waits for the next request). A client slower than this is disconnected.
+    pub header_read_timeout_ms: u64,
+    /// Longest pause while reading a request body; then 408.
+    pub body_read_timeout_ms: u64,
+    /// Longest time one request may take once admitted, body read included; then 503.
+    pub request_timeout_ms: u64,
+    /// Open client connections at most; a connection beyond this is answered 503 and closed.
+    /// Keep it below the process's open-file limit (often 1 024) minus the database pool.
+    pub max_connections: usize,
+    /// Requests being handled at once; one more is answered 503 at once instead of queueing.
+    pub max_concurrent_requests: usize,
+    /// Largest request head (request line and headers); larger is answered 431.
+    pub max_header_bytes: usize,
+    /// The `Retry-After` of every 503.
+    pub retry_after_s: u64,
 }
 
 impl Default for ApiConfig {
     fn default() -> Self {
-        ApiConfig { addr: "127.0.0.1:9410".to_owned() }
+        ApiConfig {
+            addr: "127.0.0.1:9410".to_owned(),
+            header_read_timeout_ms: 10_000,
+            body_read_timeout_ms: 10_000,
+            request_timeout_ms: 30_000,
+            max_connections: 512,
+            max_concurrent_requests: 128,
+            max_header_bytes: 16 * 1024,
+            retry_after_s: 1,
+        }
     }
+}
+
+impl ApiConfig {
+    fn check(self) -> Result<Self, String> {
+        let addr = normalise_addr(&self.addr)?;
+        let positive = [
+            ("header_read_timeout_ms", self.header_read_timeout_ms as usize),
+            ("body_read_timeout_ms", self.body_read_timeout_ms as usize),
+            ("request_timeout_ms", self.request_timeout_ms as usize),
+            ("max_connections", self.max_connections),
+            ("max_concurrent_requests", self.max_concurrent_requests),
+            ("max_header_bytes", self.max_header_bytes),
+        ];
+        if let Some((key, _)) = positive.iter().find(|(_, value)| *value == 0) {
+            return Err(format!("[api] {key}: must be greater than 0"));
+        }
+        Ok(ApiConfig { addr, ..self })
+    }
+}
+
+/// How the service logs. `RUST_LOG`, when set, chooses the levels instead.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    pub format: LogFormat,
+    /// One line per request (method, route template, status, latency, request id) at info.
+    /// Off by default: at thousands of requests a second it is most of the log and of its cost,
+    /// and errors are logged either way, with their request id.
+    pub access_log: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,14 +191,18 @@ impl Config {
         let api = match table.remove("api") {
             Some(value) => value.try_into::<ApiConfig>().map_err(|err| format!("[api]: {err}"))?,
             None => ApiConfig::default(),
+        }
+        .check()?;
+        let log = match table.remove("log") {
+            Some(value) => value.try_into::<LogConfig>().map_err(|err| format!("[log]: {err}"))?,
+            None => LogConfig::default(),
         };
-        let api = ApiConfig { addr: normalise_addr(&api.addr)? };
         let storage = match table.remove("storage") {
             Some(toml::Value::Table(storage)) => parse_storage(storage, &mut ignored_sections)?,
             Some(_) => return Err("[storage] must be a table".to_owned()),
             None => StorageConfig::default(),
         };
-        Ok(Config { api, storage, ignored_sections })
+        Ok(Config { api, log, storage, ignored_sections })
     }
 }
 
@@ -271,6 +353,23 @@ mod tests {
         assert!(err.contains("[api]") && err.contains("port"), "{err}");
         let err = Config::parse("[storage]\ntype = \"in_memory\"\ncolour = \"blue\"\n").unwrap_err();
         assert!(err.contains("colour"), "{err}");
+    }
+
+    #[test]
+    fn api_limits_and_log_settings_are_read_and_checked() {
+        let config = Config::parse(
+            "[api]\nheader_read_timeout_ms = 500\nmax_connections = 7\n[log]\nformat = \"json\"\naccess_log = true\n",
+        )
+        .unwrap();
+        assert_eq!(config.api.header_read_timeout_ms, 500);
+        assert_eq!(config.api.max_connections, 7);
+        assert_eq!(config.api.request_timeout_ms, ApiConfig::default().request_timeout_ms);
+        assert_eq!(config.log.format, LogFormat::Json);
+        assert!(config.log.access_log);
+        let err = Config::parse("[api]\nmax_concurrent_requests = 0\n").unwrap_err();
+        assert!(err.contains("max_concurrent_requests"), "{err}");
+        let err = Config::parse("[log]\nformat = \"xml\"\n").unwrap_err();
+        assert!(err.contains("[log]") && err.contains("xml"), "{err}");
     }
 
     #[test]

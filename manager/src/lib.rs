@@ -3,9 +3,9 @@
 
 pub mod api;
 pub mod config;
+pub mod logging;
+mod server;
 pub mod store;
-
-use std::path::Path;
 
 use tokio::net::TcpListener;
 
@@ -13,13 +13,9 @@ pub use api::{AppState, router};
 pub use config::Config;
 pub use store::ConfiguredStore;
 
-/// Loads the config (or the defaults), opens the store, and serves until SIGINT/SIGTERM;
-/// in-flight requests finish and the store is closed before returning.
-pub async fn serve(config_path: Option<&Path>) -> Result<(), String> {
-    let config = match config_path {
-        Some(path) => Config::load(path)?,
-        None => Config::default(),
-    };
+/// Opens the configured store and serves until SIGINT/SIGTERM; in-flight requests finish and
+/// the store is closed before returning.
+pub async fn serve(config: Config) -> Result<(), String> {
     if !config.ignored_sections.is_empty() {
         let sections = config.ignored_sections.join(", ");
         tracing::warn!(%sections, "config sections not used by maeve-manager are ignored");
@@ -29,11 +25,11 @@ pub async fn serve(config_path: Option<&Path>) -> Result<(), String> {
         .await
         .map_err(|err| format!("cannot listen on {}: {err}", config.api.addr))?;
     tracing::info!(addr = %config.api.addr, storage = store.name(), "maeve-manager listening");
-    let app = router(AppState::new(store.clone()));
-    let served = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await;
+    let app = router(AppState::with_limits(store.clone(), config.api.clone()));
+    server::serve(listener, app, &config.api, shutdown_signal()).await;
     store.close().await;
     tracing::info!("maeve-manager stopped");
-    served.map_err(|err| format!("server error: {err}"))
+    Ok(())
 }
 
 async fn shutdown_signal() {

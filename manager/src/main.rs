@@ -1,11 +1,10 @@
 //! `maeve-manager serve [-c FILE]`: serves MaEVe's manager REST API.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use tracing_subscriber::EnvFilter;
+use manager::Config;
 
 #[derive(Debug, Parser)]
 #[command(name = "maeve-manager", about = "MaEVe CSMS manager API over maeve-store")]
@@ -26,13 +25,17 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
     let Command::Serve { config } = Cli::parse().command;
-    match manager::serve(config.as_deref()).await {
+    // The config says how to log, so it is read before the log exists: its errors go to stderr.
+    let config = match config.as_deref().map(Config::load).unwrap_or_else(|| Ok(Config::default())) {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("maeve-manager: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    manager::logging::init(&config.log);
+    match manager::serve(config).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             tracing::error!("{err}");

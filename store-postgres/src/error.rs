@@ -13,7 +13,14 @@ const CONNECTION_EXCEPTION_CLASS: &str = "08";
 const ADMIN_SHUTDOWN: &str = "57P01";
 const CRASH_SHUTDOWN: &str = "57P02";
 const CANNOT_CONNECT_NOW: &str = "57P03";
-const TOO_MANY_CONNECTIONS: &str = "53300";
+/// Insufficient resources: too many connections, disk full, out of memory.
+const INSUFFICIENT_RESOURCES_CLASS: &str = "53";
+/// Invalid authorization specification: a wrong password, a role that may not log in.
+const INVALID_AUTHORIZATION_CLASS: &str = "28";
+const INVALID_CATALOG_NAME: &str = "3D000";
+const DATABASE_DROPPED: &str = "57P04";
+/// A write on a server in recovery: a replica, or a primary being switched over.
+const READ_ONLY_SQL_TRANSACTION: &str = "25006";
 
 /// Maps a sqlx error. sqlx's own messages never include the connection password.
 pub(crate) fn map(err: sqlx::Error) -> StoreError {
@@ -71,9 +78,21 @@ fn classify(err: &sqlx::Error) -> ErrorKind {
             let code = db.code().unwrap_or_default();
             if aborted_without_effect(err) {
                 ErrorKind::Conflict
-            } else if code.starts_with(CONNECTION_EXCEPTION_CLASS)
-                || [ADMIN_SHUTDOWN, CRASH_SHUTDOWN, CANNOT_CONNECT_NOW, TOO_MANY_CONNECTIONS].contains(&code.as_ref())
+            } else if [CONNECTION_EXCEPTION_CLASS, INSUFFICIENT_RESOURCES_CLASS, INVALID_AUTHORIZATION_CLASS]
+                .iter()
+                .any(|class| code.starts_with(class))
+                || [
+                    ADMIN_SHUTDOWN,
+                    CRASH_SHUTDOWN,
+                    CANNOT_CONNECT_NOW,
+                    INVALID_CATALOG_NAME,
+                    DATABASE_DROPPED,
+                    READ_ONLY_SQL_TRANSACTION,
+                ]
+                .contains(&code.as_ref())
             {
+                // The service cannot reach its data now; nothing was done, and retrying later
+                // (once an operator fixes the server, the password or the database) may succeed.
                 ErrorKind::Unavailable
             } else if code.starts_with(DATA_EXCEPTION_CLASS)
                 || code == PROGRAM_LIMIT_EXCEEDED

@@ -238,3 +238,22 @@ async fn idle_connections_close_down_to_min_connections_and_old_ones_are_replace
     schema.drop_now().await;
     outcome.unwrap_or_else(|err| panic!("{err}"));
 }
+
+/// A database that does not exist (3D000) or a role the server refuses (class 28, as for a wrong
+/// password) means the service cannot reach its data: unavailable, like a server that is down,
+/// never a backend error (which the manager answers 500).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_database_or_a_refused_role_is_unavailable() {
+    let url = store_postgres::test_support::database_url().unwrap_or_else(|err| panic!("{err}"));
+    let base = PgStoreConfig::from_url(url);
+    let missing_database = PgStoreConfig { database: Some("maeve_no_such_database".to_owned()), ..base.clone() };
+    let refused_role = PgStoreConfig { user: Some("maeve_no_such_role".to_owned()), ..base };
+    for (case, config) in [("missing database", missing_database), ("refused role", refused_role)] {
+        let storage = PgStorage::connect_lazy(&config).expect("config is valid");
+        let err = storage.health().await.expect_err(case);
+        assert_eq!(err.kind(), ErrorKind::Unavailable, "{case}: {err}");
+        let store = storage.into_store(Arc::new(SystemClock));
+        let err = store.lookup_token("uid-1").await.expect_err(case);
+        assert_eq!(err.kind(), ErrorKind::Unavailable, "{case}: {err}");
+    }
+}

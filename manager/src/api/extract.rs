@@ -24,8 +24,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
 }
 
 /// A body that is not valid JSON for the operation is a 400, as the spec's validation says
-/// (axum would answer 422 for well-formed JSON of the wrong shape); 413 and 415 stay.
+/// (axum would answer 422 for well-formed JSON of the wrong shape); 413 and 415 stay. A body
+/// that stalled past the body read timeout is a 408.
 fn json_rejection(rejection: JsonRejection) -> ApiError {
+    let mut causes = std::iter::successors(Some(&rejection as &dyn std::error::Error), |err| err.source());
+    if causes.any(|err| err.is::<tower_http::timeout::TimeoutError>()) {
+        return ApiError::with_status(StatusCode::REQUEST_TIMEOUT, "the request body stalled; send it faster");
+    }
     let status = match rejection.status() {
         StatusCode::UNPROCESSABLE_ENTITY => StatusCode::BAD_REQUEST,
         other => other,

@@ -1,10 +1,13 @@
 //! The REST API of `maeve/api-spec.yaml` under `/api/v0`, plus `/health` and the spec itself.
 
+mod access_log;
+pub mod breaker;
 mod certificate;
 mod charge_station;
 pub mod emaid;
 mod error;
 mod extract;
+mod limits;
 mod location;
 mod ops;
 mod registration;
@@ -12,16 +15,24 @@ mod token;
 mod validate;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
+use axum::error_handling::HandleErrorLayer;
 use axum::extract::DefaultBodyLimit;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 use store_core::{Clock, SystemClock};
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
-use tracing::Level;
+use tokio::sync::Semaphore;
+use tower::ServiceBuilder;
+use tower::limit::GlobalConcurrencyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::RequestBodyTimeoutLayer;
 
+pub use breaker::Breaker;
 pub use error::{ApiError, ApiResult};
 
+use crate::config::ApiConfig;
 use crate::store::ConfiguredStore;
 
 /// Largest request body accepted (a certificate chain or a location fits easily); larger → 413.
@@ -32,15 +43,23 @@ pub struct AppState {
     pub store: ConfiguredStore,
     /// The write time of nested `last_updated` fields the API fills in.
     pub clock: Arc<dyn Clock>,
+    pub breaker: Arc<Breaker>,
+    pub limits: Arc<ApiConfig>,
 }
 
 impl AppState {
+    /// With the default limits of `[api]`.
     pub fn new(store: ConfiguredStore) -> Self {
-        AppState { store, clock: Arc::new(SystemClock) }
+        AppState::with_limits(store, ApiConfig::default())
+    }
+
+    pub fn with_limits(store: ConfiguredStore, limits: ApiConfig) -> Self {
+        AppState { store, clock: Arc::new(SystemClock), breaker: Arc::default(), limits: Arc::new(limits) }
     }
 }
 
 pub fn router(state: AppState) -> Router {
+    let limits = state.limits.clone();
     let api = Router::new()
         .route("/cs/{csId}", post(charge_station::register))
         .route("/cs/{csId}/reconfigure", post(charge_station::reconfigure))
@@ -52,7 +71,12 @@ pub fn router(state: AppState) -> Router {
         .route("/certificate", post(certificate::upload))
         .route("/certificate/{certificateHash}", get(certificate::lookup).delete(certificate::delete))
         .route("/register", post(registration::register_party))
-        .route("/location/{locationId}", post(location::register));
+        .route("/location/{locationId}", post(location::register))
+        .route_layer(from_fn_with_state(state.clone(), breaker::fail_fast));
+    // Layers wrap each route (and the fallbacks); the last added runs first.
+    let max_head = limits.max_header_bytes;
+    let retry_after = Duration::from_secs(limits.retry_after_s);
+    let in_progress = Arc::new(Semaphore::new(limits.max_concurrent_requests));
     Router::new()
         .nest("/api/v0", api)
         .route("/health", get(ops::health))
@@ -60,12 +84,19 @@ pub fn router(state: AppState) -> Router {
         .fallback(ops::not_found)
         .method_not_allowed_fallback(ops::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        // One structured line per request at info: method, path, status, latency. Bodies (which
-        // may carry tokens or password hashes) are never logged.
+        .layer(RequestBodyTimeoutLayer::new(Duration::from_millis(limits.body_read_timeout_ms)))
+        // Never an unbounded queue: a request beyond the limit is answered 503 at once.
         .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+            ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(limits::shed_or_timed_out))
+                .load_shed()
+                .layer(GlobalConcurrencyLimitLayer::with_semaphore(in_progress))
+                .timeout(Duration::from_millis(limits.request_timeout_ms)),
         )
+        .layer(from_fn(move |request, next| limits::limit_head(max_head, request, next)))
+        .layer(from_fn(access_log::access_log))
+        .layer(from_fn(move |request, next| error::render_errors(retry_after, request, next)))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
 }

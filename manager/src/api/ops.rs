@@ -7,16 +7,31 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::AppState;
+use super::breaker::HEALTH_TIMEOUT;
 use super::error::ApiError;
 
 /// MaEVe's spec (`api-spec.yaml`, Apache 2.0), as JSON.
 const OPENAPI_JSON: &str = include_str!("../../openapi.json");
 
-/// 200 when the backend answers its health check, 503 otherwise.
+/// 200 when the backend answers its health check, 503 otherwise; within a second either way.
 pub async fn health(State(state): State<AppState>) -> Response {
-    match state.store.health().await {
-        Ok(()) => Json(json!({"status": "OK", "storage": state.store.name()})).into_response(),
-        Err(err) => ApiError::with_status(StatusCode::SERVICE_UNAVAILABLE, err.to_string()).into_response(),
+    if state.breaker.is_open() {
+        return ApiError::unavailable("the store is unavailable").into_response();
+    }
+    match tokio::time::timeout(HEALTH_TIMEOUT, state.store.health()).await {
+        Ok(Ok(())) => Json(json!({"status": "OK", "storage": state.store.name()})).into_response(),
+        Ok(Err(err)) => {
+            state.breaker.record(err.kind(), &state.store);
+            let mut error = ApiError::from(err);
+            error.status = StatusCode::SERVICE_UNAVAILABLE;
+            error.error = Some("the store is unavailable".to_owned());
+            error.into_response()
+        }
+        Err(_) => ApiError::unavailable(format!(
+            "the store did not answer its health check within {} ms",
+            HEALTH_TIMEOUT.as_millis()
+        ))
+        .into_response(),
     }
 }
 
