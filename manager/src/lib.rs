@@ -4,6 +4,7 @@
 pub mod api;
 pub mod config;
 pub mod logging;
+mod parse_errors;
 mod server;
 pub mod store;
 
@@ -25,11 +26,22 @@ pub async fn serve(config: Config) -> Result<(), String> {
         .await
         .map_err(|err| format!("cannot listen on {}: {err}", config.api.addr))?;
     tracing::info!(addr = %config.api.addr, storage = store.name(), "maeve-manager listening");
-    let app = router(AppState::with_limits(store.clone(), config.api.clone()));
-    server::serve(listener, app, &config.api, shutdown_signal()).await;
+    serve_on(listener, store.clone(), &config.api, shutdown_signal()).await;
     store.close().await;
     tracing::info!("maeve-manager stopped");
     Ok(())
+}
+
+/// Serves the API over `store` on `listener`, within `limits`, until `shutdown` completes and
+/// in-flight requests have finished.
+pub async fn serve_on(
+    listener: TcpListener,
+    store: ConfiguredStore,
+    limits: &config::ApiConfig,
+    shutdown: impl Future<Output = ()>,
+) {
+    let app = router(AppState::with_limits(store, limits.clone()));
+    server::serve(listener, app, limits, shutdown).await;
 }
 
 async fn shutdown_signal() {

@@ -17,6 +17,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 
 use crate::config::ApiConfig;
+use crate::parse_errors::JsonParseErrors;
 
 /// How long shutdown waits for in-flight requests beyond the request timeout.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
@@ -55,7 +56,7 @@ pub async fn serve(listener: TcpListener, app: Router, limits: &ApiConfig, shutd
             continue;
         };
         let _ = stream.set_nodelay(true);
-        let connection = http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+        let connection = http.serve_connection(TokioIo::new(JsonParseErrors::new(stream)), TowerToHyperService::new(app.clone()));
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             if let Err(err) = connection.await {
