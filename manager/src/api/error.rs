@@ -112,11 +112,8 @@ pub type ApiResult<T> = Result<T, ApiError>;
 /// Middleware: gives every 4xx/5xx answer a JSON body with the request id, a `Retry-After` to
 /// every 503, and logs what went wrong inside with the same id.
 pub async fn render_errors(retry_after: Duration, request: Request, next: Next) -> Response {
-    let request_id = request
-        .extensions()
-        .get::<RequestId>()
-        .and_then(|id| id.header_value().to_str().ok())
-        .map(str::to_owned);
+    let request_id =
+        request.extensions().get::<RequestId>().and_then(|id| id.header_value().to_str().ok()).map(str::to_owned);
     let route = request.extensions().get::<MatchedPath>().map(|path| path.as_str().to_owned());
     let response = next.run(request).await;
     let status = response.status();
@@ -124,13 +121,9 @@ pub async fn render_errors(retry_after: Duration, request: Request, next: Next) 
         return response;
     }
     let (mut parts, _) = response.into_parts();
-    let error = parts.extensions.remove::<ApiError>().unwrap_or_else(|| ApiError {
-        // An answer made by middleware (a timeout, say): its status says it all.
-        status,
-        error: None,
-        detail: None,
-        kind: None,
-    });
+    // Without one, an answer made by middleware (a timeout, say): its status says it all.
+    let error =
+        parts.extensions.remove::<ApiError>().unwrap_or(ApiError { status, error: None, detail: None, kind: None });
     let request_id = request_id.as_deref();
     let route = route.as_deref().unwrap_or("-");
     if let Some(detail) = &error.detail {
