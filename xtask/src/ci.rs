@@ -3,7 +3,7 @@
 use crate::backend::BackendChoice;
 use crate::command::{Result, cargo, exec};
 use crate::conformance::run_suite;
-use crate::{api_check, bench, codegen, dependencies, layering};
+use crate::{api_check, bench, chaos, codegen, dependencies, layering};
 
 /// Needs DATABASE_URL and MYSQL_URL (the PostgreSQL and MariaDB/MySQL tests fail without them,
 /// saying how to get one).
@@ -20,6 +20,7 @@ pub fn run() -> Result {
     manager_without_mysql_has_no_mysql()?;
     exec(&mut cargo(["test", "-p", "manager", "--no-default-features", "--features", "memory,postgres", "--lib"]))?;
     api_check::run(api_check::Args::all())?;
+    chaos::run()?;
     run_suite(BackendChoice::All, None, None)?;
     // A smoke test of the benchmarks and the report; no assertion on speed.
     bench::run(bench::Args::quick())

@@ -3,6 +3,7 @@
 mod api_check;
 mod backend;
 mod bench;
+mod chaos;
 mod ci;
 mod codegen;
 mod command;
@@ -41,6 +42,8 @@ enum Command {
     Db(db::Args),
     /// Run schemathesis against the running maeve-manager with MaEVe's API spec.
     ApiCheck(api_check::Args),
+    /// The fault suite: the release manager on a throwaway PostgreSQL under load, through outages.
+    Chaos,
     /// Benchmarks with pgbench baselines; writes target/bench/{report.md,summary.json,scaling.svg}.
     Bench(bench::Args),
 }
@@ -55,6 +58,7 @@ fn main() -> ExitCode {
         Command::Db(args) => db::run(args),
         Command::ApiCheck(args) => api_check::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Chaos => chaos::run(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

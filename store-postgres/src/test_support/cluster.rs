@@ -45,12 +45,52 @@ impl ThrowawayCluster {
                 "--no-instructions",
             ],
         )?;
-        let options = format!(
-            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=40",
-            cluster.dir.path().display()
-        );
-        cluster.pg("pg_ctl", &["-D", &data, "-o", &options, "-l", &cluster.log(), "-w", "-t", "60", "start"])?;
+        cluster.start_server()?;
         Ok(cluster)
+    }
+
+    /// Starts the stopped (or killed) server again, once it accepts connections: after a kill,
+    /// once crash recovery is done.
+    pub fn start_server(&self) -> Result<(), String> {
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=40",
+            self.port,
+            self.dir.path().display()
+        );
+        self.pg("pg_ctl", &["-D", &self.data(), "-o", &options, "-l", &self.log(), "-w", "-t", "60", "start"])
+    }
+
+    /// Stops the server (fast shutdown: sessions are ended, committed data is kept).
+    pub fn stop_server(&self) -> Result<(), String> {
+        self.pg("pg_ctl", &["-D", &self.data(), "-m", "fast", "-w", "-t", "60", "stop"])
+    }
+
+    /// `kill -9` of the postmaster, as a crash or the OOM killer would: its backends exit when
+    /// they notice, and the next start runs crash recovery.
+    pub fn kill_postmaster(&self) -> Result<(), String> {
+        let pid_file = Path::new(&self.data()).join("postmaster.pid");
+        let pid = std::fs::read_to_string(&pid_file)
+            .map_err(|err| format!("cannot read {}: {err}", pid_file.display()))?
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_owned();
+        let children = Command::new("pgrep")
+            .args(["-P", &pid])
+            .output()
+            .map(|out| String::from_utf8_lossy(&out.stdout).split_whitespace().map(str::to_owned).collect::<Vec<_>>())
+            .unwrap_or_default();
+        run(Command::new("kill").args(["-9", &pid]))?;
+        // The next start refuses while the old server's processes still hold its shared memory;
+        // they exit when they notice their postmaster is gone.
+        for _ in 0..200 {
+            if children.iter().chain([&pid]).all(|pid| !Path::new(&format!("/proc/{pid}")).exists()) {
+                return Ok(());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Err("the killed server's processes did not exit within 10 s".to_owned())
     }
 
     pub fn url(&self) -> String {
