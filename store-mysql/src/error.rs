@@ -8,7 +8,12 @@ use store_core::{ErrorKind, StoreError};
 // (https://mariadb.com/kb/en/mariadb-error-code-reference/).
 const ER_CON_COUNT_ERROR: u16 = 1040;
 const ER_OUT_OF_RESOURCES: u16 = 1041;
+const ER_DBACCESS_DENIED_ERROR: u16 = 1044;
 const ER_ACCESS_DENIED_ERROR: u16 = 1045;
+const ER_HOST_IS_BLOCKED: u16 = 1129;
+const ER_HOST_NOT_PRIVILEGED: u16 = 1130;
+/// MariaDB: a login whose account authenticates by socket only (`unix_socket`), over TCP.
+const ER_ACCESS_DENIED_NO_PASSWORD_ERROR: u16 = 1698;
 const ER_BAD_DB_ERROR: u16 = 1049;
 const ER_SERVER_SHUTDOWN: u16 = 1053;
 const ER_NET_PACKET_TOO_LARGE: u16 = 1153;
@@ -86,7 +91,11 @@ fn classify(err: &sqlx::Error) -> ErrorKind {
             Some(
                 ER_CON_COUNT_ERROR
                 | ER_OUT_OF_RESOURCES
+                | ER_DBACCESS_DENIED_ERROR
                 | ER_ACCESS_DENIED_ERROR
+                | ER_HOST_IS_BLOCKED
+                | ER_HOST_NOT_PRIVILEGED
+                | ER_ACCESS_DENIED_NO_PASSWORD_ERROR
                 | ER_BAD_DB_ERROR
                 | ER_SERVER_SHUTDOWN
                 | ER_OPTION_PREVENTS_STATEMENT
