@@ -37,12 +37,14 @@ fn schemathesis(root: &Path) -> Result<PathBuf> {
     Ok(binary)
 }
 
-fn free_port() -> Result<u16> {
+/// A port nothing listens on now (the service binds it a moment later).
+pub(crate) fn free_port() -> Result<u16> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|err| err.to_string())?;
     Ok(listener.local_addr().map_err(|err| err.to_string())?.port())
 }
 
-fn healthy(port: u16) -> bool {
+/// Whether a service on `port` answers `GET /health` with 200.
+pub(crate) fn healthy(port: u16) -> bool {
     use std::io::{Read, Write};
     let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else { return false };
     let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
@@ -117,7 +119,7 @@ fn check(root: &Path, schemathesis: &Path, binary: &Path, name: &str, config: &s
 pub fn run(args: Args) -> Result {
     let root = workspace_root();
     let schemathesis = schemathesis(&root)?;
-    exec(&mut cargo(["build", "--quiet", "-p", "manager", "--bin", "maeve-manager"]))?;
+    exec(&mut cargo(["build", "--quiet", "--bin", "maeve-manager"]))?;
     let binary = root.join("target/debug/maeve-manager");
     let backends = args.backend.backends();
     if backends.contains(&Backend::Memory) {

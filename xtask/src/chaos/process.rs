@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::api_check::{free_port, healthy};
 use crate::command::Result;
 
 #[derive(Debug)]
@@ -20,32 +21,33 @@ impl Manager {
     /// Starts the binary on `config` (whose `PORT` is replaced by a free port) and waits until
     /// it answers `/health` with 200.
     pub fn start(binary: &Path, config_text: &str, dir: &Path, name: &str) -> Result<Self> {
-        let port = free_port()?;
-        let config = dir.join(format!("{name}.toml"));
-        std::fs::write(&config, config_text.replace("PORT", &port.to_string())).map_err(|err| err.to_string())?;
-        let log = dir.join(format!("{name}.log"));
-        let child = spawn(binary, &config, &log)?;
-        let mut manager = Manager { binary: binary.to_owned(), config, log, child, port };
+        let mut manager = Self::launch(binary, config_text, dir, name)?;
         manager.wait_healthy()?;
         Ok(manager)
     }
 
-    /// Like [`Manager::start`], for a manager whose store is not expected to be healthy.
+    /// Like [`Manager::start`], for a manager whose store is not expected to be healthy: once it
+    /// listens.
     pub fn start_unhealthy(binary: &Path, config_text: &str, dir: &Path, name: &str) -> Result<Self> {
-        let port = free_port()?;
-        let config = dir.join(format!("{name}.toml"));
-        std::fs::write(&config, config_text.replace("PORT", &port.to_string())).map_err(|err| err.to_string())?;
-        let log = dir.join(format!("{name}.log"));
-        let child = spawn(binary, &config, &log)?;
-        let manager = Manager { binary: binary.to_owned(), config, log, child, port };
+        let manager = Self::launch(binary, config_text, dir, name)?;
         let started = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        while std::net::TcpStream::connect(("127.0.0.1", manager.port)).is_err() {
             if started.elapsed() > Duration::from_secs(30) {
                 return Err(format!("maeve-manager never listened; see {}", manager.log.display()));
             }
             std::thread::sleep(Duration::from_millis(20));
         }
         Ok(manager)
+    }
+
+    /// Writes `dir/name.toml` and starts the binary on it, logging to `dir/name.log`.
+    fn launch(binary: &Path, config_text: &str, dir: &Path, name: &str) -> Result<Self> {
+        let port = free_port()?;
+        let config = dir.join(format!("{name}.toml"));
+        std::fs::write(&config, config_text.replace("PORT", &port.to_string())).map_err(|err| err.to_string())?;
+        let log = dir.join(format!("{name}.log"));
+        let child = spawn(binary, &config, &log)?;
+        Ok(Manager { binary: binary.to_owned(), config, log, child, port })
     }
 
     pub fn pid(&self) -> u32 {
@@ -108,22 +110,6 @@ fn spawn(binary: &Path, config: &Path, log: &Path) -> Result<Child> {
         .stderr(log)
         .spawn()
         .map_err(|err| format!("cannot start {}: {err}", binary.display()))
-}
-
-fn free_port() -> Result<u16> {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|err| err.to_string())?;
-    Ok(listener.local_addr().map_err(|err| err.to_string())?.port())
-}
-
-fn healthy(port: u16) -> bool {
-    use std::io::{Read, Write};
-    let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else { return false };
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
-    if stream.write_all(b"GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").is_err() {
-        return false;
-    }
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).is_ok() && answer.starts_with("HTTP/1.1 200")
 }
 
 /// Resident memory of `pid` in KiB, from /proc.
