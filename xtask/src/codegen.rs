@@ -55,7 +55,7 @@ struct Target {
     database_url: String,
 }
 
-/// Builds `target.crate_name` against its database with the macros online, writing the query
+/// Checks `target.crate_name` against its database with the macros online, writing the query
 /// data to `target/codegen/<crate>/.sqlx`, and returns what was written.
 fn generate(target: &Target) -> Result<BTreeMap<String, String>> {
     let generated = workspace_root().join("target/codegen").join(target.crate_name).join(".sqlx");
@@ -65,8 +65,9 @@ fn generate(target: &Target) -> Result<BTreeMap<String, String>> {
     fs::create_dir_all(&generated).map_err(|err| err.to_string())?;
     // The macros only describe queries when they are expanded, so make them expand again.
     exec(&mut cargo(["clean", "--quiet", "-p", target.crate_name]))?;
+    // `check` expands them as `build` would, without generating code.
     exec(
-        cargo(["build", "--quiet", "-p", target.crate_name, "--lib"])
+        cargo(["check", "--quiet", "-p", target.crate_name, "--lib"])
             .env("SQLX_OFFLINE", "false")
             .env("DATABASE_URL", &target.database_url)
             .env("SQLX_OFFLINE_DIR", &generated),

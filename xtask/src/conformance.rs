@@ -24,7 +24,7 @@ pub fn run_suite(choice: BackendChoice, cases: Option<u32>, histories: Option<u3
     let mut failed = Vec::new();
     for backend in choice.backends() {
         let example = backend.conformance_example();
-        let mut command = cargo(["run", "--quiet", "-p", backend.crate_name(), "--example", &example, "--"]);
+        let mut command = cargo(["run", "--quiet", "--example", &example, "--"]);
         if let Some(cases) = cases {
             command.args(["--cases", &cases.to_string()]);
         }

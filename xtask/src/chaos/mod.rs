@@ -39,7 +39,7 @@ pub fn run() -> Result {
     // The build api-check and the tests already made: on this project's two-core CI machine a
     // release build of the manager costs six minutes, which the CI time limit cannot spare. Its
     // dependencies are optimised (opt-level 1), so the figures are close to a release build's.
-    exec(&mut cargo(["build", "--quiet", "-p", "manager", "--bin", "maeve-manager"]))?;
+    exec(&mut cargo(["build", "--quiet", "--bin", "maeve-manager"]))?;
     let binary = root.join("target/debug/maeve-manager");
     let dir = root.join("target/chaos");
     std::fs::create_dir_all(&dir).map_err(|err| err.to_string())?;
