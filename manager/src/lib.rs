@@ -4,14 +4,18 @@
 pub mod api;
 pub mod config;
 pub mod logging;
+pub mod metrics;
 mod parse_errors;
 mod server;
 pub mod store;
+
+use std::sync::{Arc, Weak};
 
 use tokio::net::TcpListener;
 
 pub use api::{AppState, router};
 pub use config::Config;
+pub use metrics::Metrics;
 pub use store::ConfiguredStore;
 
 /// Opens the configured store and serves until SIGINT/SIGTERM; in-flight requests finish and
@@ -21,27 +25,39 @@ pub async fn serve(config: Config) -> Result<(), String> {
         let sections = config.ignored_sections.join(", ");
         tracing::warn!(%sections, "config sections not used by maeve-manager are ignored");
     }
-    let store = ConfiguredStore::open(&config.storage).await?;
+    let metrics = Arc::new(Metrics::new());
+    let store = ConfiguredStore::open(&config.storage, &metrics).await?;
     let listener = TcpListener::bind(&config.api.addr)
         .await
         .map_err(|err| format!("cannot listen on {}: {err}", config.api.addr))?;
     tracing::info!(addr = %config.api.addr, storage = store.name(), "maeve-manager listening");
-    serve_on(listener, store.clone(), &config.api, shutdown_signal()).await;
+    let state = AppState::with_metrics(store.clone(), config.api.clone(), metrics);
+    serve_on(listener, state, shutdown_signal()).await;
     store.close().await;
     tracing::info!("maeve-manager stopped");
     Ok(())
 }
 
-/// Serves the API over `store` on `listener`, within `limits`, until `shutdown` completes and
+/// Serves the API of `state` on `listener`, within its limits, until `shutdown` completes and
 /// in-flight requests have finished.
-pub async fn serve_on(
-    listener: TcpListener,
-    store: ConfiguredStore,
-    limits: &config::ApiConfig,
-    shutdown: impl Future<Output = ()>,
-) {
-    let app = router(AppState::with_limits(store, limits.clone()));
-    server::serve(listener, app, limits, shutdown).await;
+pub async fn serve_on(listener: TcpListener, state: AppState, shutdown: impl Future<Output = ()>) {
+    spawn_metrics_upkeep(Arc::downgrade(&state.metrics));
+    let limits = state.limits.clone();
+    server::serve(listener, router(state), &limits, shutdown).await;
+}
+
+/// Folds histogram samples into their buckets between scrapes, until the metrics are dropped.
+fn spawn_metrics_upkeep(metrics: Weak<Metrics>) {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(metrics::UPKEEP_INTERVAL);
+        loop {
+            ticks.tick().await;
+            match metrics.upgrade() {
+                Some(metrics) => metrics.run_upkeep(),
+                None => return,
+            }
+        }
+    });
 }
 
 async fn shutdown_signal() {

@@ -3,14 +3,38 @@
 use std::fmt;
 use std::sync::Arc;
 
-use store_core::{Engine, StoreResult};
+use store_core::{Engine, Storage, Store, StoreResult};
 
 use crate::config::{StorageConfig, StorageType};
+use crate::metrics::Metrics;
 
 #[cfg(not(any(feature = "memory", feature = "postgres", feature = "sqlite", feature = "mysql")))]
 compile_error!(
     "maeve-manager needs at least one backend: enable the `sqlite`, `postgres`, `mysql` or `memory` feature"
 );
+
+/// How many connections a pool holds and how many calls wait for one (store-pool's
+/// `PoolStatus`, which a build without a server backend does not compile).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStatus {
+    pub size: usize,
+    pub idle: usize,
+    pub waiting: usize,
+    pub max_size: usize,
+}
+
+// PostgreSQL and MySQL share store-pool's type.
+#[cfg(all(feature = "mysql", not(feature = "postgres")))]
+use store_mysql::PoolStatus as ServerPoolStatus;
+#[cfg(feature = "postgres")]
+use store_postgres::PoolStatus as ServerPoolStatus;
+
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+impl From<ServerPoolStatus> for PoolStatus {
+    fn from(status: ServerPoolStatus) -> Self {
+        PoolStatus { size: status.size, idle: status.idle, waiting: status.waiting, max_size: status.max_size }
+    }
+}
 
 #[derive(Clone)]
 pub enum ConfiguredStore {
@@ -24,6 +48,11 @@ pub enum ConfiguredStore {
     Mysql(Arc<store_mysql::MySqlStore>),
 }
 
+/// `store`, counting and timing its calls in `metrics`.
+fn with_metrics<S: Storage>(metrics: &Metrics, store: Store<S>) -> Store<S> {
+    metrics.recording(|| store.with_metrics())
+}
+
 impl fmt::Debug for ConfiguredStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
@@ -31,44 +60,49 @@ impl fmt::Debug for ConfiguredStore {
 }
 
 impl ConfiguredStore {
-    /// Opens the configured backend, or explains which cargo feature it needs.
-    pub async fn open(config: &StorageConfig) -> Result<Self, String> {
+    /// Opens the configured backend, or explains which cargo feature it needs. Its calls are
+    /// counted and timed in `metrics`.
+    pub async fn open(config: &StorageConfig, metrics: &Metrics) -> Result<Self, String> {
         match config.storage_type {
-            StorageType::InMemory => Self::in_memory(),
-            StorageType::Postgres => Self::postgres(config).await,
-            StorageType::Sqlite => Self::sqlite(config).await,
-            StorageType::Mysql => Self::mysql(config).await,
+            StorageType::InMemory => Self::in_memory(metrics),
+            StorageType::Postgres => Self::postgres(config, metrics).await,
+            StorageType::Sqlite => Self::sqlite(config, metrics).await,
+            StorageType::Mysql => Self::mysql(config, metrics).await,
         }
     }
 
     #[cfg(feature = "sqlite")]
-    async fn sqlite(config: &StorageConfig) -> Result<Self, String> {
+    async fn sqlite(config: &StorageConfig, metrics: &Metrics) -> Result<Self, String> {
         let settings = &config.sqlite;
         // Opening creates the file if missing and always applies pending migrations.
         let storage =
             store_sqlite::SqliteStorage::open(settings).await.map_err(|err| format!("[storage.sqlite]: {err}"))?;
         let path = std::path::absolute(storage.path()).unwrap_or_else(|_| storage.path().to_owned());
         tracing::info!(path = %path.display(), synchronous = ?settings.synchronous, "SQLite database opened");
-        Ok(ConfiguredStore::Sqlite(Arc::new(storage.into_store(Arc::new(store_core::SystemClock)))))
+        Ok(ConfiguredStore::Sqlite(Arc::new(with_metrics(
+            metrics,
+            storage.into_store(Arc::new(store_core::SystemClock)),
+        ))))
     }
 
     #[cfg(not(feature = "sqlite"))]
-    async fn sqlite(_: &StorageConfig) -> Result<Self, String> {
+    async fn sqlite(_: &StorageConfig, _: &Metrics) -> Result<Self, String> {
         Err("storage type \"sqlite\" is not compiled in: build maeve-manager with `--features sqlite`".to_owned())
     }
 
     #[cfg(feature = "memory")]
-    fn in_memory() -> Result<Self, String> {
-        Ok(ConfiguredStore::Memory(Arc::new(store_memory::memory_store(Arc::new(store_core::SystemClock)))))
+    fn in_memory(metrics: &Metrics) -> Result<Self, String> {
+        let store = with_metrics(metrics, store_memory::memory_store(Arc::new(store_core::SystemClock)));
+        Ok(ConfiguredStore::Memory(Arc::new(store)))
     }
 
     #[cfg(not(feature = "memory"))]
-    fn in_memory() -> Result<Self, String> {
+    fn in_memory(_: &Metrics) -> Result<Self, String> {
         Err("storage type \"in_memory\" is not compiled in: build maeve-manager with `--features memory`".to_owned())
     }
 
     #[cfg(feature = "postgres")]
-    async fn postgres(config: &StorageConfig) -> Result<Self, String> {
+    async fn postgres(config: &StorageConfig, metrics: &Metrics) -> Result<Self, String> {
         let settings = &config.postgres;
         let storage = store_postgres::PgStorage::connect_lazy(&settings.store)
             .map_err(|err| format!("[storage.postgres]: {err}"))?;
@@ -79,16 +113,19 @@ impl ConfiguredStore {
             // Start anyway: the database may come up later; /health reports it meanwhile.
             tracing::warn!(error = %err, "PostgreSQL is not answering yet");
         }
-        Ok(ConfiguredStore::Postgres(Arc::new(storage.into_store(Arc::new(store_core::SystemClock)))))
+        Ok(ConfiguredStore::Postgres(Arc::new(with_metrics(
+            metrics,
+            storage.into_store(Arc::new(store_core::SystemClock)),
+        ))))
     }
 
     #[cfg(not(feature = "postgres"))]
-    async fn postgres(_: &StorageConfig) -> Result<Self, String> {
+    async fn postgres(_: &StorageConfig, _: &Metrics) -> Result<Self, String> {
         Err("storage type \"postgres\" is not compiled in: build maeve-manager with `--features postgres`".to_owned())
     }
 
     #[cfg(feature = "mysql")]
-    async fn mysql(config: &StorageConfig) -> Result<Self, String> {
+    async fn mysql(config: &StorageConfig, metrics: &Metrics) -> Result<Self, String> {
         let settings = &config.mysql;
         let storage = store_mysql::MySqlStorage::connect_lazy(&settings.store)
             .map_err(|err| format!("[storage.mysql]: {err}"))?;
@@ -99,11 +136,14 @@ impl ConfiguredStore {
             // Start anyway: the database may come up later; /health reports it meanwhile.
             tracing::warn!(error = %err, "MariaDB/MySQL is not answering yet");
         }
-        Ok(ConfiguredStore::Mysql(Arc::new(storage.into_store(Arc::new(store_core::SystemClock)))))
+        Ok(ConfiguredStore::Mysql(Arc::new(with_metrics(
+            metrics,
+            storage.into_store(Arc::new(store_core::SystemClock)),
+        ))))
     }
 
     #[cfg(not(feature = "mysql"))]
-    async fn mysql(_: &StorageConfig) -> Result<Self, String> {
+    async fn mysql(_: &StorageConfig, _: &Metrics) -> Result<Self, String> {
         Err("storage type \"mysql\" is not compiled in: build maeve-manager with `--features mysql`".to_owned())
     }
 
@@ -131,6 +171,18 @@ impl ConfiguredStore {
             ConfiguredStore::Sqlite(_) => "sqlite",
             #[cfg(feature = "mysql")]
             ConfiguredStore::Mysql(_) => "mysql",
+        }
+    }
+
+    /// The connection pool's state, for the backends that pool connections to a server.
+    pub fn pool_status(&self) -> Option<PoolStatus> {
+        match self {
+            #[cfg(feature = "postgres")]
+            ConfiguredStore::Postgres(store) => Some(PoolStatus::from(store.storage().pool().status())),
+            #[cfg(feature = "mysql")]
+            ConfiguredStore::Mysql(store) => Some(PoolStatus::from(store.storage().pool().status())),
+            #[allow(unreachable_patterns)]
+            _ => None,
         }
     }
 
@@ -169,7 +221,7 @@ mod tests {
     #[tokio::test]
     async fn in_memory_opens_and_is_healthy() {
         let config = StorageConfig { storage_type: StorageType::InMemory, ..StorageConfig::default() };
-        let result = ConfiguredStore::open(&config).await;
+        let result = ConfiguredStore::open(&config, &Metrics::new()).await;
         if cfg!(feature = "memory") {
             let store = result.expect("in-memory store");
             assert_eq!(store.name(), "in_memory");
@@ -183,7 +235,7 @@ mod tests {
     #[tokio::test]
     async fn postgres_without_the_feature_fails_naming_it() {
         let config = StorageConfig { storage_type: StorageType::Postgres, ..StorageConfig::default() };
-        let err = ConfiguredStore::open(&config).await.unwrap_err();
+        let err = ConfiguredStore::open(&config, &Metrics::new()).await.unwrap_err();
         assert!(err.contains("\"postgres\" is not compiled in") && err.contains("--features postgres"), "{err}");
     }
 
@@ -191,7 +243,7 @@ mod tests {
     #[tokio::test]
     async fn sqlite_without_the_feature_fails_naming_it() {
         let config = StorageConfig { storage_type: StorageType::Sqlite, ..StorageConfig::default() };
-        let err = ConfiguredStore::open(&config).await.unwrap_err();
+        let err = ConfiguredStore::open(&config, &Metrics::new()).await.unwrap_err();
         assert!(err.contains("\"sqlite\" is not compiled in") && err.contains("--features sqlite"), "{err}");
     }
 
@@ -199,7 +251,7 @@ mod tests {
     #[tokio::test]
     async fn mysql_without_the_feature_fails_naming_it() {
         let config = StorageConfig { storage_type: StorageType::Mysql, ..StorageConfig::default() };
-        let err = ConfiguredStore::open(&config).await.unwrap_err();
+        let err = ConfiguredStore::open(&config, &Metrics::new()).await.unwrap_err();
         assert!(err.contains("\"mysql\" is not compiled in") && err.contains("--features mysql"), "{err}");
     }
 
@@ -213,7 +265,7 @@ mod tests {
             sqlite: store_sqlite::SqliteStoreConfig::at(&path),
             ..StorageConfig::default()
         };
-        let store = ConfiguredStore::open(&config).await.expect("sqlite store");
+        let store = ConfiguredStore::open(&config, &Metrics::new()).await.expect("sqlite store");
         assert_eq!(store.name(), "sqlite");
         assert!(store.health().await.is_ok());
         store.close().await;

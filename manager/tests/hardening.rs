@@ -19,7 +19,9 @@ async fn start(store: Option<ConfiguredStore>, limits: ApiConfig) -> SocketAddr 
         store.unwrap_or_else(|| ConfiguredStore::Memory(Arc::new(store_memory::memory_store(Arc::new(SystemClock)))));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("local addr");
-    tokio::spawn(async move { manager::serve_on(listener, store, &limits, std::future::pending()).await });
+    tokio::spawn(async move {
+        manager::serve_on(listener, manager::AppState::with_limits(store, limits), std::future::pending()).await
+    });
     addr
 }
 

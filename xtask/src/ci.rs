@@ -15,6 +15,18 @@ pub fn run() -> Result {
     codegen::run(codegen::Args::check())?;
     exec(&mut cargo(["test", "--workspace"]))?;
     memory_only_manager_has_no_sqlx()?;
+    // Without the tests' dev-dependencies, which enable features (tokio's io-util) the service
+    // itself must ask for.
+    exec(&mut cargo([
+        "check",
+        "-p",
+        "manager",
+        "--no-default-features",
+        "--features",
+        "memory",
+        "--bin",
+        "maeve-manager",
+    ]))?;
     exec(&mut cargo(["test", "-p", "manager", "--no-default-features", "--features", "memory", "--lib"]))?;
     manager_without_sqlite_has_no_sqlite()?;
     manager_without_mysql_has_no_mysql()?;

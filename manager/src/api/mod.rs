@@ -7,6 +7,7 @@ mod charge_station;
 pub mod emaid;
 mod error;
 mod extract;
+mod http_metrics;
 mod limits;
 mod location;
 mod ops;
@@ -33,6 +34,7 @@ pub use breaker::Breaker;
 pub use error::{ApiError, ApiResult};
 
 use crate::config::ApiConfig;
+use crate::metrics::Metrics;
 use crate::store::ConfiguredStore;
 
 /// Largest request body accepted (a certificate chain or a location fits easily); larger → 413.
@@ -45,6 +47,9 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub breaker: Arc<Breaker>,
     pub limits: Arc<ApiConfig>,
+    /// What `/metrics` shows: the store's calls when it was opened with these metrics, and
+    /// every request.
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
@@ -53,8 +58,14 @@ impl AppState {
         AppState::with_limits(store, ApiConfig::default())
     }
 
+    /// With metrics of its own: requests only, unless the store was opened with them.
     pub fn with_limits(store: ConfiguredStore, limits: ApiConfig) -> Self {
-        AppState { store, clock: Arc::new(SystemClock), breaker: Arc::default(), limits: Arc::new(limits) }
+        AppState::with_metrics(store, limits, Arc::default())
+    }
+
+    /// With the metrics `store` was opened with ([`ConfiguredStore::open`]).
+    pub fn with_metrics(store: ConfiguredStore, limits: ApiConfig, metrics: Arc<Metrics>) -> Self {
+        AppState { store, clock: Arc::new(SystemClock), breaker: Arc::default(), limits: Arc::new(limits), metrics }
     }
 }
 
@@ -80,6 +91,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v0", api)
         .route("/health", get(ops::health))
+        .route("/metrics", get(ops::metrics))
         .route("/api/openapi.json", get(ops::openapi))
         .fallback(ops::not_found)
         .method_not_allowed_fallback(ops::method_not_allowed)
@@ -95,6 +107,7 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(from_fn(move |request, next| limits::limit_head(max_head, request, next)))
         .layer(from_fn(access_log::access_log))
+        .layer(from_fn_with_state(state.metrics.clone(), http_metrics::record))
         .layer(from_fn(move |request, next| error::render_errors(retry_after, request, next)))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))

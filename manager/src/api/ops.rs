@@ -1,4 +1,4 @@
-//! Health, the OpenAPI document, and JSON answers for unknown routes.
+//! Health, metrics, the OpenAPI document, and JSON answers for unknown routes.
 
 use axum::Json;
 use axum::extract::State;
@@ -33,6 +33,12 @@ pub async fn health(State(state): State<AppState>) -> Response {
         ))
         .into_response(),
     }
+}
+
+/// The Prometheus text exposition (`crate::metrics`).
+pub async fn metrics(State(state): State<AppState>) -> Response {
+    let text = state.metrics.render(&state.store);
+    ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response()
 }
 
 pub async fn openapi() -> Response {
