@@ -18,6 +18,7 @@
 //!
 //! [storage]
 //! type = "postgres"           # or "sqlite" (the default), "mysql", "in_memory"
+//! transaction_retention = "90d"   # delete transactions ended longer ago (off by default)
 //!
 //! [storage.sqlite]
 //! path = "maeve.db"           # the default; created if missing, migrations applied at start
@@ -152,6 +153,9 @@ impl Default for StorageType {
 #[derive(Debug, Clone, Default)]
 pub struct StorageConfig {
     pub storage_type: StorageType,
+    /// `transaction_retention = "90d"`: transactions ended longer ago are deleted, with their
+    /// meter values, by a background task (`crate::retention`). Off when absent.
+    pub transaction_retention: Option<std::time::Duration>,
     #[cfg(feature = "postgres")]
     pub postgres: PostgresConfig,
     #[cfg(feature = "sqlite")]
@@ -230,6 +234,18 @@ fn parse_storage(mut storage: toml::Table, ignored_sections: &mut Vec<String>) -
         },
         Some(other) => return Err(format!("[storage] type: expected a string, found {}", other.type_str())),
     };
+    let transaction_retention = match storage.remove("transaction_retention") {
+        None => None,
+        Some(toml::Value::String(age)) => {
+            Some(crate::retention::parse_age(&age).map_err(|err| format!("[storage] transaction_retention: {err}"))?)
+        }
+        Some(other) => {
+            return Err(format!(
+                "[storage] transaction_retention: expected a string such as \"90d\", found {}",
+                other.type_str()
+            ));
+        }
+    };
     let postgres = storage.remove("postgres");
     let sqlite = storage.remove("sqlite");
     let mysql = storage.remove("mysql");
@@ -250,6 +266,7 @@ fn parse_storage(mut storage: toml::Table, ignored_sections: &mut Vec<String>) -
     drop(mysql);
     Ok(StorageConfig {
         storage_type,
+        transaction_retention,
         #[cfg(feature = "postgres")]
         postgres: parse_postgres(postgres)?,
         #[cfg(feature = "sqlite")]
@@ -307,6 +324,17 @@ fn parse_mysql(section: Option<toml::Value>) -> Result<MySqlConfig, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn transaction_retention_is_an_age_and_off_by_default() {
+        assert_eq!(Config::parse("").unwrap().storage.transaction_retention, None);
+        let config = Config::parse("[storage]\ntransaction_retention = \"90d\"\n").unwrap();
+        assert_eq!(config.storage.transaction_retention, Some(std::time::Duration::from_secs(90 * 86_400)));
+        for bad in ["\"0s\"", "\"ninety days\"", "90"] {
+            let err = Config::parse(&format!("[storage]\ntransaction_retention = {bad}\n")).unwrap_err();
+            assert!(err.contains("transaction_retention"), "{bad}: {err}");
+        }
+    }
 
     #[test]
     fn defaults_to_local_sqlite_in_maeve_db_when_compiled_in() {

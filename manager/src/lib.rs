@@ -6,6 +6,7 @@ pub mod config;
 pub mod logging;
 pub mod metrics;
 mod parse_errors;
+pub mod retention;
 mod server;
 pub mod store;
 
@@ -31,8 +32,15 @@ pub async fn serve(config: Config) -> Result<(), String> {
         .await
         .map_err(|err| format!("cannot listen on {}: {err}", config.api.addr))?;
     tracing::info!(addr = %config.api.addr, storage = store.name(), "maeve-manager listening");
+    let pruning = config.storage.transaction_retention.map(|age| {
+        tracing::info!(retention = %humantime::format_duration(age), "pruning ended transactions hourly");
+        retention::spawn_periodic(store.clone(), age)
+    });
     let state = AppState::with_metrics(store.clone(), config.api.clone(), metrics);
     serve_on(listener, state, shutdown_signal()).await;
+    if let Some(pruning) = pruning {
+        pruning.abort();
+    }
     store.close().await;
     tracing::info!("maeve-manager stopped");
     Ok(())
@@ -58,6 +66,15 @@ fn spawn_metrics_upkeep(metrics: Weak<Metrics>) {
             }
         }
     });
+}
+
+/// `maeve-manager prune`: opens the configured store (applying migrations when the config
+/// says so, as `serve` does) and deletes the transactions ended before `ended_before`.
+pub async fn prune(config: Config, ended_before: chrono::DateTime<chrono::Utc>) -> Result<store_core::Pruned, String> {
+    let store = ConfiguredStore::open(&config.storage, &Metrics::new()).await?;
+    let outcome = retention::prune_paced(&store, ended_before).await.map_err(|err| format!("pruning: {err}"));
+    store.close().await;
+    outcome
 }
 
 async fn shutdown_signal() {

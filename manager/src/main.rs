@@ -1,4 +1,5 @@
-//! `maeve-manager serve [-c FILE]`: serves MaEVe's manager REST API.
+//! `maeve-manager serve [-c FILE]`: serves MaEVe's manager REST API;
+//! `maeve-manager prune --ended-before 90d [-c FILE]`: deletes old ended transactions.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,26 +22,64 @@ enum Command {
         #[arg(short, long)]
         config: Option<PathBuf>,
     },
+    /// Delete transactions ended before a given age or instant, with their meter values.
+    Prune {
+        /// A MaEVe-style TOML config file (the store to prune).
+        #[arg(short, long)]
+        config: Option<PathBuf>,
+        /// An age (`90d`, `36h`: ended longer ago than that) or an RFC 3339 instant.
+        #[arg(long)]
+        ended_before: String,
+    },
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let Command::Serve { config } = Cli::parse().command;
-    // The config says how to log, so it is read before the log exists: its errors go to stderr.
-    let config = match config.as_deref().map(Config::load).unwrap_or_else(|| Ok(Config::default())) {
-        Ok(config) => config,
-        Err(err) => {
-            eprintln!("maeve-manager: {err}");
-            return ExitCode::FAILURE;
+    match Cli::parse().command {
+        Command::Serve { config } => {
+            let Some(config) = load(config) else { return ExitCode::FAILURE };
+            manager::logging::init(&config.log);
+            match manager::serve(config).await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(err) => fail(&err),
+            }
         }
-    };
-    manager::logging::init(&config.log);
-    match manager::serve(config).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            tracing::error!("{err}");
-            eprintln!("maeve-manager: {err}");
-            ExitCode::FAILURE
+        Command::Prune { config, ended_before } => {
+            let Some(config) = load(config) else { return ExitCode::FAILURE };
+            manager::logging::init(&config.log);
+            let ended_before = match manager::retention::parse_ended_before(&ended_before, chrono::Utc::now()) {
+                Ok(instant) => instant,
+                Err(err) => return fail(&format!("--ended-before: {err}")),
+            };
+            match manager::prune(config, ended_before).await {
+                Ok(pruned) => {
+                    println!(
+                        "pruned {} transactions and {} meter values ended before {}",
+                        pruned.transactions,
+                        pruned.meter_values,
+                        ended_before.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(err) => fail(&err),
+            }
         }
     }
+}
+
+/// The config says how to log, so it is read before the log exists: its errors go to stderr.
+fn load(path: Option<PathBuf>) -> Option<Config> {
+    match path.as_deref().map(Config::load).unwrap_or_else(|| Ok(Config::default())) {
+        Ok(config) => Some(config),
+        Err(err) => {
+            eprintln!("maeve-manager: {err}");
+            None
+        }
+    }
+}
+
+fn fail(err: &str) -> ExitCode {
+    tracing::error!("{err}");
+    eprintln!("maeve-manager: {err}");
+    ExitCode::FAILURE
 }

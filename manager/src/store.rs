@@ -3,7 +3,8 @@
 use std::fmt;
 use std::sync::Arc;
 
-use store_core::{Engine, Storage, Store, StoreResult};
+use chrono::{DateTime, Utc};
+use store_core::{Engine, Pruned, Storage, Store, StoreResult, TransactionRetention};
 
 use crate::config::{StorageConfig, StorageType};
 use crate::metrics::Metrics;
@@ -183,6 +184,25 @@ impl ConfiguredStore {
             ConfiguredStore::Mysql(store) => Some(PoolStatus::from(store.storage().pool().status())),
             #[allow(unreachable_patterns)]
             _ => None,
+        }
+    }
+
+    /// Deletes at most `limit` transactions ended before `ended_before`, with their meter
+    /// values (one atomic batch).
+    pub async fn prune_ended_transactions_batch(
+        &self,
+        ended_before: DateTime<Utc>,
+        limit: usize,
+    ) -> StoreResult<Pruned> {
+        match self {
+            #[cfg(feature = "memory")]
+            ConfiguredStore::Memory(store) => store.prune_ended_transactions_batch(ended_before, limit).await,
+            #[cfg(feature = "postgres")]
+            ConfiguredStore::Postgres(store) => store.prune_ended_transactions_batch(ended_before, limit).await,
+            #[cfg(feature = "sqlite")]
+            ConfiguredStore::Sqlite(store) => store.prune_ended_transactions_batch(ended_before, limit).await,
+            #[cfg(feature = "mysql")]
+            ConfiguredStore::Mysql(store) => store.prune_ended_transactions_batch(ended_before, limit).await,
         }
     }
 

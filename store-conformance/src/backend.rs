@@ -6,21 +6,26 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, TimeZone, Utc};
 use futures::future::BoxFuture;
-use store_core::{Clock, Engine, TestClock};
+use store_core::{Clock, Engine, TestClock, TransactionRetention};
 
-/// A fresh, empty engine and what to do to clean it up.
+/// A fresh, empty engine, its retention capability (the same store), and what to do to clean
+/// it up.
 pub struct Instance {
     pub engine: Arc<dyn Engine>,
+    pub retention: Arc<dyn TransactionRetention>,
     pub teardown: Option<BoxFuture<'static, ()>>,
 }
 
 impl Instance {
-    pub fn new(engine: Arc<dyn Engine>) -> Self {
-        Instance { engine, teardown: None }
+    pub fn new<S: Engine + TransactionRetention + 'static>(store: Arc<S>) -> Self {
+        Instance { engine: store.clone(), retention: store, teardown: None }
     }
 
-    pub fn with_teardown(engine: Arc<dyn Engine>, teardown: BoxFuture<'static, ()>) -> Self {
-        Instance { engine, teardown: Some(teardown) }
+    pub fn with_teardown<S: Engine + TransactionRetention + 'static>(
+        store: Arc<S>,
+        teardown: BoxFuture<'static, ()>,
+    ) -> Self {
+        Instance { engine: store.clone(), retention: store, teardown: Some(teardown) }
     }
 }
 
@@ -40,11 +45,18 @@ pub trait Backend: Send + Sync {
     async fn instance(&self, clock: Arc<dyn Clock>) -> Result<Instance, String>;
 }
 
-/// What a scenario gets: a fresh engine and the test clock it reads.
-#[derive(Debug, Clone)]
+/// What a scenario gets: a fresh engine, its retention capability and the test clock it reads.
+#[derive(Clone)]
 pub struct Fixture {
     pub engine: Arc<dyn Engine>,
+    pub retention: Arc<dyn TransactionRetention>,
     pub clock: Arc<TestClock>,
+}
+
+impl fmt::Debug for Fixture {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Fixture").field("engine", &self.engine).field("clock", &self.clock).finish_non_exhaustive()
+    }
 }
 
 /// Where every test clock starts: a time with nanoseconds, so truncation is always exercised.

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE;
+use chrono::{DateTime, TimeZone, Utc};
 use dashmap::DashMap;
 use store_core::*;
 
@@ -52,10 +53,14 @@ pub enum Mutation {
     /// A settings list reads its page, then each record again one by one: the page mixes
     /// records from different moments.
     ListWithoutConsistentView,
+    /// A prune ignores its instant: every ended transaction goes, however recently it ended.
+    PruneIgnoresCutoff,
+    /// A prune deletes nothing and says so.
+    PruneSkipped,
 }
 
 impl Mutation {
-    pub const ALL: [Mutation; 17] = [
+    pub const ALL: [Mutation; 19] = [
         Mutation::SettingsReplacedNotMerged,
         Mutation::AppendedMeterValueDropped,
         Mutation::ListOrderReversed,
@@ -73,6 +78,8 @@ impl Mutation {
         Mutation::NegativeZeroCanonicalised,
         Mutation::MergeReadsThenWrites,
         Mutation::ListWithoutConsistentView,
+        Mutation::PruneIgnoresCutoff,
+        Mutation::PruneSkipped,
     ];
 
     /// Whether the mutation only shows under concurrent calls: each call alone is correct,
@@ -125,7 +132,28 @@ impl Backend for MutantBackend {
             token_snapshots: DashMap::new(),
             padded_certificates: DashMap::new(),
         });
-        Ok(Instance { engine, teardown: base.teardown })
+        let retention = Arc::new(MutantRetention { mutation: self.mutation, inner: base.retention });
+        Ok(Instance { engine, retention, teardown: base.teardown })
+    }
+}
+
+/// The retention capability, broken by the prune mutations (and untouched by the others).
+struct MutantRetention {
+    mutation: Mutation,
+    inner: Arc<dyn TransactionRetention>,
+}
+
+#[async_trait]
+impl TransactionRetention for MutantRetention {
+    async fn prune_ended_transactions_batch(&self, ended_before: DateTime<Utc>, limit: usize) -> StoreResult<Pruned> {
+        match self.mutation {
+            Mutation::PruneIgnoresCutoff => {
+                let last_storable = Utc.with_ymd_and_hms(9999, 12, 31, 0, 0, 0).single().expect("a valid instant");
+                self.inner.prune_ended_transactions_batch(last_storable, limit).await
+            }
+            Mutation::PruneSkipped => Ok(Pruned::default()),
+            _ => self.inner.prune_ended_transactions_batch(ended_before, limit).await,
+        }
     }
 }
 

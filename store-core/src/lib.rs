@@ -23,7 +23,7 @@ pub mod validate;
 pub use certificate::{certificate_key, install_certificate_id};
 pub use clock::{Clock, SystemClock, TestClock};
 pub use error::{ErrorKind, StoreError, StoreResult};
-pub use layer::{CALL_DURATION_SECONDS, CALLS_TOTAL, ERRORS_TOTAL, Store};
+pub use layer::{CALL_DURATION_SECONDS, CALLS_TOTAL, ERRORS_TOTAL, PRUNE_BATCH_TRANSACTIONS, Store};
 pub use model::*;
 pub use operation::Operation;
 pub use redact::redact_url;

@@ -48,6 +48,7 @@ operations! {
     CreateTransaction => "create_transaction",
     UpdateTransaction => "update_transaction",
     EndTransaction => "end_transaction",
+    PruneEndedTransactions => "prune_ended_transactions",
     SetCertificate => "set_certificate",
     LookupCertificate => "lookup_certificate",
     DeleteCertificate => "delete_certificate",

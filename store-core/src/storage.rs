@@ -142,6 +142,9 @@ pub trait TransactionStorage: Send + Sync {
         transaction_id: &str,
         meter_values: &[MeterValue],
     ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// `ended_at` (the store's clock, in microseconds) is kept by the first end applied to
+    /// the transaction and by no later call: what retention measures from.
+    #[allow(clippy::too_many_arguments)]
     fn end_transaction(
         &self,
         charge_station_id: &str,
@@ -150,7 +153,23 @@ pub trait TransactionStorage: Send + Sync {
         token_type: &str,
         meter_values: &[MeterValue],
         seq_no: i64,
+        ended_at: DateTime<Utc>,
     ) -> impl Future<Output = StoreResult<()>> + Send;
+}
+
+/// Retention (R12: a capability beside the contract, not a change to it).
+pub trait RetentionStorage: Send + Sync {
+    /// Deletes at most `limit` transactions whose first end was applied before `ended_before`,
+    /// each with every one of its meter values, in one atomic step: a concurrent reader sees a
+    /// transaction whole or not at all, and a write racing the deletion either lands before it
+    /// (and is deleted with it) or after it (on a new, empty transaction). Never an open
+    /// transaction. Returns what it deleted; fewer than `limit` transactions does not mean
+    /// none are left (a backend may skip rows other calls hold).
+    fn prune_ended_transactions(
+        &self,
+        ended_before: DateTime<Utc>,
+        limit: usize,
+    ) -> impl Future<Output = StoreResult<Pruned>> + Send;
 }
 
 pub trait CertificateStorage: Send + Sync {
@@ -204,6 +223,7 @@ pub trait Storage:
     + CertificateStorage
     + OcpiStorage
     + LocationStorage
+    + RetentionStorage
     + std::fmt::Debug
     + 'static
 {

@@ -2,6 +2,7 @@
 //! snake_case of the Go names; every backend implements every method.
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
 use crate::error::StoreResult;
 use crate::model::*;
@@ -162,6 +163,30 @@ pub trait LocationStore: Send + Sync {
     async fn lookup_location(&self, location_id: &str) -> StoreResult<Option<Location>>;
     /// Locations ordered by id (byte order), skipping `offset`, at most `limit`.
     async fn list_locations(&self, offset: usize, limit: usize) -> StoreResult<Vec<Location>>;
+}
+
+/// Deleting old transactions (R12: beside the contract; not part of [`Engine`]).
+#[async_trait]
+pub trait TransactionRetention: Send + Sync {
+    /// Deletes at most `limit` transactions whose first `end_transaction` was applied (by the
+    /// store's clock) before `ended_before`, each with all its meter values, atomically; never
+    /// an open transaction. Deleting nothing means none is left, except any a concurrent
+    /// call held at that moment (a later prune gets them).
+    async fn prune_ended_transactions_batch(&self, ended_before: DateTime<Utc>, limit: usize) -> StoreResult<Pruned>;
+
+    /// Every such transaction, in batches of [`PRUNE_BATCH_TRANSACTIONS`](crate::PRUNE_BATCH_TRANSACTIONS)
+    /// until one deletes nothing: writers on other transactions are never held up for long,
+    /// and a crash in between leaves whole transactions only. Idempotent.
+    async fn prune_ended_transactions(&self, ended_before: DateTime<Utc>) -> StoreResult<Pruned> {
+        let mut pruned = Pruned::default();
+        loop {
+            let step = self.prune_ended_transactions_batch(ended_before, crate::PRUNE_BATCH_TRANSACTIONS).await?;
+            if step.transactions == 0 {
+                return Ok(pruned);
+            }
+            pruned += step;
+        }
+    }
 }
 
 /// Everything a backend provides; the manager holds an `Arc<dyn Engine>`.

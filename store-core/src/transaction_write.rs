@@ -1,6 +1,8 @@
 //! What each transaction write does (STORE_CONTRACT.md §2.7, R8), as data, for backends that
 //! perform create, update and end with one upsert.
 
+use chrono::{DateTime, Utc};
+
 /// The record a write creates when the transaction is absent, and which of its fields replace
 /// an existing record's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,6 +18,8 @@ pub struct TransactionWrite<'a> {
     pub replaces_start: bool,
     /// `end`: ended seq replaces the existing one (id token and token type are kept).
     pub replaces_end: bool,
+    /// `end`: when it was applied; kept only if the record has none yet.
+    pub ended_at: Option<DateTime<Utc>>,
 }
 
 impl<'a> TransactionWrite<'a> {
@@ -29,6 +33,7 @@ impl<'a> TransactionWrite<'a> {
             offline,
             replaces_start: true,
             replaces_end: false,
+            ended_at: None,
         }
     }
 
@@ -42,11 +47,12 @@ impl<'a> TransactionWrite<'a> {
             offline: false,
             replaces_start: false,
             replaces_end: false,
+            ended_at: None,
         }
     }
 
     /// A new record gets the id token and token type; an existing one keeps its own.
-    pub fn end(id_token: &'a str, token_type: &'a str, seq_no: i64) -> Self {
+    pub fn end(id_token: &'a str, token_type: &'a str, seq_no: i64, ended_at: DateTime<Utc>) -> Self {
         TransactionWrite {
             id_token,
             token_type,
@@ -56,6 +62,7 @@ impl<'a> TransactionWrite<'a> {
             offline: false,
             replaces_start: false,
             replaces_end: true,
+            ended_at: Some(ended_at),
         }
     }
 }

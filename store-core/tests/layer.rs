@@ -155,8 +155,23 @@ impl TransactionStorage for AcceptAll {
     async fn update_transaction(&self, cs: &str, tx: &str, _: &[MeterValue]) -> StoreResult<()> {
         self.seen(format!("update_transaction {cs} {tx}"))
     }
-    async fn end_transaction(&self, cs: &str, tx: &str, _: &str, _: &str, _: &[MeterValue], _: i64) -> StoreResult<()> {
-        self.seen(format!("end_transaction {cs} {tx}"))
+    async fn end_transaction(
+        &self,
+        cs: &str,
+        tx: &str,
+        _: &str,
+        _: &str,
+        _: &[MeterValue],
+        _: i64,
+        ended_at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.seen(format!("end_transaction {cs} {tx} {ended_at:?}"))
+    }
+}
+
+impl RetentionStorage for AcceptAll {
+    async fn prune_ended_transactions(&self, ended_before: DateTime<Utc>, limit: usize) -> StoreResult<Pruned> {
+        self.seen(format!("prune_ended_transactions {ended_before:?} {limit}")).map(|()| Pruned::default())
     }
 }
 

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use dashmap::DashMap;
 use store_core::{
     ChargeStationAuth, ChargeStationInstallCertificate, ChargeStationRuntimeDetails, ChargeStationSetting,
-    ChargeStationTriggerMessage, Clock, Location, OcpiParty, OcpiRegistration, Storage, Store, Token, Transaction,
+    ChargeStationTriggerMessage, Clock, Location, OcpiParty, OcpiRegistration, Storage, Store, Token,
 };
 use table::Table;
 
@@ -37,7 +37,7 @@ pub struct MemoryStorage {
     install_certificates: Table<String, Vec<ChargeStationInstallCertificate>>,
     trigger_messages: Table<String, ChargeStationTriggerMessage>,
     tokens: Table<String, Token>,
-    transactions: Table<TransactionKey, Transaction>,
+    transactions: Table<TransactionKey, transaction::StoredTransaction>,
     certificates: DashMap<String, String>,
     registrations: DashMap<String, OcpiRegistration>,
     parties: Table<PartyKey, OcpiParty>,

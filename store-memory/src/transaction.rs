@@ -2,7 +2,24 @@
 
 use store_core::*;
 
+use std::collections::btree_map::Entry;
+
+use chrono::{DateTime, Utc};
+
 use crate::{MemoryStorage, TransactionKey};
+
+/// A transaction and when its first end was applied.
+#[derive(Debug, Clone)]
+pub(crate) struct StoredTransaction {
+    record: Transaction,
+    ended_at: Option<DateTime<Utc>>,
+}
+
+impl StoredTransaction {
+    fn new(record: Transaction) -> Self {
+        StoredTransaction { record, ended_at: None }
+    }
+}
 
 fn key(charge_station_id: &str, transaction_id: &str) -> TransactionKey {
     (charge_station_id.to_owned(), transaction_id.to_owned())
@@ -25,7 +42,7 @@ fn new_transaction(charge_station_id: &str, transaction_id: &str, meter_values: 
 impl TransactionStorage for MemoryStorage {
     async fn transactions(&self) -> StoreResult<Vec<Transaction>> {
         // Keyed by (station, transaction id), so the map's order is the contract's.
-        Ok(self.transactions.scan(|rows| rows.values().cloned().collect()))
+        Ok(self.transactions.scan(|rows| rows.values().map(|stored| stored.record.clone()).collect()))
     }
 
     async fn find_transaction(
@@ -33,7 +50,7 @@ impl TransactionStorage for MemoryStorage {
         charge_station_id: &str,
         transaction_id: &str,
     ) -> StoreResult<Option<Transaction>> {
-        Ok(self.transactions.get(&key(charge_station_id, transaction_id)).map(|found| found.clone()))
+        Ok(self.transactions.get(&key(charge_station_id, transaction_id)).map(|found| found.record.clone()))
     }
 
     async fn create_transaction(
@@ -47,7 +64,9 @@ impl TransactionStorage for MemoryStorage {
         offline: bool,
     ) -> StoreResult<()> {
         self.transactions.write(key(charge_station_id, transaction_id), |entry| {
-            let stored = entry.or_insert_with(|| new_transaction(charge_station_id, transaction_id, &[]));
+            let stored = &mut entry
+                .or_insert_with(|| StoredTransaction::new(new_transaction(charge_station_id, transaction_id, &[])))
+                .record;
             stored.id_token = id_token.to_owned();
             stored.token_type = token_type.to_owned();
             stored.meter_values.extend_from_slice(meter_values);
@@ -64,7 +83,9 @@ impl TransactionStorage for MemoryStorage {
         meter_values: &[MeterValue],
     ) -> StoreResult<()> {
         self.transactions.write(key(charge_station_id, transaction_id), |entry| {
-            let stored = entry.or_insert_with(|| new_transaction(charge_station_id, transaction_id, &[]));
+            let stored = &mut entry
+                .or_insert_with(|| StoredTransaction::new(new_transaction(charge_station_id, transaction_id, &[])))
+                .record;
             stored.meter_values.extend_from_slice(meter_values);
             stored.updated_seq_no_count += 1;
         });
@@ -79,20 +100,47 @@ impl TransactionStorage for MemoryStorage {
         token_type: &str,
         meter_values: &[MeterValue],
         seq_no: i64,
+        ended_at: DateTime<Utc>,
     ) -> StoreResult<()> {
         self.transactions.write(key(charge_station_id, transaction_id), |entry| {
-            entry
+            let stored = entry
                 .and_modify(|stored| {
-                    stored.meter_values.extend_from_slice(meter_values);
-                    stored.ended_seq_no = seq_no;
+                    stored.record.meter_values.extend_from_slice(meter_values);
+                    stored.record.ended_seq_no = seq_no;
                 })
-                .or_insert_with(|| Transaction {
-                    id_token: id_token.to_owned(),
-                    token_type: token_type.to_owned(),
-                    ended_seq_no: seq_no,
-                    ..new_transaction(charge_station_id, transaction_id, meter_values)
+                .or_insert_with(|| {
+                    StoredTransaction::new(Transaction {
+                        id_token: id_token.to_owned(),
+                        token_type: token_type.to_owned(),
+                        ended_seq_no: seq_no,
+                        ..new_transaction(charge_station_id, transaction_id, meter_values)
+                    })
                 });
+            stored.ended_at.get_or_insert(ended_at);
         });
         Ok(())
+    }
+}
+
+impl RetentionStorage for MemoryStorage {
+    /// Finds candidates under the read lock, then removes each under the write lock after
+    /// checking it again, so writers wait for one removal at a time, never for a scan.
+    async fn prune_ended_transactions(&self, ended_before: DateTime<Utc>, limit: usize) -> StoreResult<Pruned> {
+        let doomed = |stored: &StoredTransaction| stored.ended_at.is_some_and(|at| at < ended_before);
+        let candidates: Vec<TransactionKey> = self.transactions.scan(|rows| {
+            rows.iter().filter(|(_, stored)| doomed(stored)).map(|(key, _)| key.clone()).take(limit).collect()
+        });
+        let mut pruned = Pruned::default();
+        for candidate in candidates {
+            self.transactions.write(candidate, |entry| {
+                if let Entry::Occupied(found) = entry
+                    && doomed(found.get())
+                {
+                    pruned.transactions += 1;
+                    pruned.meter_values += found.remove().record.meter_values.len() as u64;
+                }
+            });
+        }
+        Ok(pruned)
     }
 }

@@ -3,12 +3,13 @@
 //! values take the ordinals just below it), then one insert per meter value. Another writer of
 //! the same transaction waits for the row lock, so no value or increment is lost.
 
+use chrono::{DateTime, Utc};
 use sqlx::{Connection, MySqlConnection};
 use store_core::*;
 
-use crate::MySqlStorage;
 use crate::error::map;
-use crate::rows::{self, TransactionRow};
+use crate::rows::{self, TransactionRow, micros};
+use crate::{MySqlStorage, sql_count};
 
 /// One create, update or end, as one transaction on `connection`.
 async fn write_transaction(
@@ -25,8 +26,8 @@ async fn write_transaction(
     sqlx::query!(
         r#"INSERT INTO charging_transaction
                    (charge_station_id, transaction_id, id_token, token_type, start_seq_no, ended_seq_no,
-                    updated_seq_no_count, offline, meter_value_count)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    updated_seq_no_count, offline, meter_value_count, ended_at_micros)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON DUPLICATE KEY UPDATE
                    id_token = IF(?, VALUES(id_token), id_token),
                    token_type = IF(?, VALUES(token_type), token_type),
@@ -34,7 +35,8 @@ async fn write_transaction(
                    offline = IF(?, VALUES(offline), offline),
                    ended_seq_no = IF(?, VALUES(ended_seq_no), ended_seq_no),
                    updated_seq_no_count = updated_seq_no_count + VALUES(updated_seq_no_count),
-                   meter_value_count = meter_value_count + VALUES(meter_value_count)"#,
+                   meter_value_count = meter_value_count + VALUES(meter_value_count),
+                   ended_at_micros = COALESCE(ended_at_micros, VALUES(ended_at_micros))"#,
         charge_station_id,
         transaction_id,
         write.id_token,
@@ -44,6 +46,7 @@ async fn write_transaction(
         write.counts_update,
         write.offline,
         appended,
+        write.ended_at.map(micros),
         write.replaces_start,
         write.replaces_start,
         write.replaces_start,
@@ -166,8 +169,54 @@ impl TransactionStorage for MySqlStorage {
         token_type: &str,
         meter_values: &[MeterValue],
         seq_no: i64,
+        ended_at: DateTime<Utc>,
     ) -> StoreResult<()> {
-        let write = TransactionWrite::end(id_token, token_type, seq_no);
+        let write = TransactionWrite::end(id_token, token_type, seq_no, ended_at);
         self.write_transaction_retrying(charge_station_id, transaction_id, meter_values, write).await
+    }
+}
+
+/// One batch of a prune, as one transaction: lock the batch's transactions (skipping any a
+/// writer holds: a later batch gets them), then delete their meter values and them. Writers
+/// append meter values only under the transaction's row lock, so none can be added until the
+/// commit; a write waiting on the lock then finds the row gone and starts a new transaction.
+async fn prune_batch(connection: &mut MySqlConnection, ended_before: i64, limit: i64) -> Result<Pruned, sqlx::Error> {
+    let mut tx = connection.begin().await?;
+    let doomed = sqlx::query!(
+        r#"SELECT charge_station_id AS "charge_station_id: Vec<u8>", transaction_id AS "transaction_id: Vec<u8>"
+           FROM charging_transaction
+           WHERE ended_at_micros < ? ORDER BY ended_at_micros LIMIT ? FOR UPDATE SKIP LOCKED"#,
+        ended_before,
+        limit,
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut pruned = Pruned::default();
+    for row in doomed {
+        pruned.meter_values += sqlx::query!(
+            "DELETE FROM meter_value WHERE charge_station_id = ? AND transaction_id = ?",
+            row.charge_station_id,
+            row.transaction_id,
+        )
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        pruned.transactions += sqlx::query!(
+            "DELETE FROM charging_transaction WHERE charge_station_id = ? AND transaction_id = ?",
+            row.charge_station_id,
+            row.transaction_id,
+        )
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    }
+    tx.commit().await?;
+    Ok(pruned)
+}
+
+impl RetentionStorage for MySqlStorage {
+    async fn prune_ended_transactions(&self, ended_before: DateTime<Utc>, limit: usize) -> StoreResult<Pruned> {
+        let (ended_before, limit) = (micros(ended_before), sql_count(limit));
+        run!(self, |connection| prune_batch(connection, ended_before, limit)).await.map_err(map)
     }
 }

@@ -2,6 +2,8 @@
 //! transaction's row lock, counts in SQL and appends meter values at ordinals drawn from the
 //! locked row, so concurrent writers on several managers never lose a value or an increment.
 
+use chrono::{DateTime, Utc};
+use sqlx::{Connection, PgConnection};
 use store_core::*;
 
 use crate::PgStorage;
@@ -21,8 +23,8 @@ impl PgStorage {
             r#"WITH upserted AS (
                    INSERT INTO charging_transaction AS t
                        (charge_station_id, transaction_id, id_token, token_type, start_seq_no, ended_seq_no,
-                        updated_seq_no_count, offline, meter_value_count)
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, cardinality($11::text[]))
+                        updated_seq_no_count, offline, meter_value_count, ended_at)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, cardinality($11::text[]), $21)
                    ON CONFLICT (charge_station_id, transaction_id) DO UPDATE SET
                        id_token = CASE WHEN $9 THEN excluded.id_token ELSE t.id_token END,
                        token_type = CASE WHEN $9 THEN excluded.token_type ELSE t.token_type END,
@@ -30,7 +32,8 @@ impl PgStorage {
                        offline = CASE WHEN $9 THEN excluded.offline ELSE t.offline END,
                        ended_seq_no = CASE WHEN $10 THEN excluded.ended_seq_no ELSE t.ended_seq_no END,
                        updated_seq_no_count = t.updated_seq_no_count + excluded.updated_seq_no_count,
-                       meter_value_count = t.meter_value_count + excluded.meter_value_count
+                       meter_value_count = t.meter_value_count + excluded.meter_value_count,
+                       ended_at = COALESCE(t.ended_at, excluded.ended_at)
                    RETURNING t.meter_value_count - cardinality($11::text[]) AS appended_after
                )
                INSERT INTO meter_value (charge_station_id, transaction_id, ordinal, recorded_at, contexts, locations,
@@ -66,6 +69,7 @@ impl PgStorage {
             &columns.multiplier as _,
             &columns.value,
             &columns.last_sampled,
+            write.ended_at,
         )
         .execute(connection))
         .await
@@ -155,8 +159,59 @@ impl TransactionStorage for PgStorage {
         token_type: &str,
         meter_values: &[MeterValue],
         seq_no: i64,
+        ended_at: DateTime<Utc>,
     ) -> StoreResult<()> {
-        let write = TransactionWrite::end(id_token, token_type, seq_no);
+        let write = TransactionWrite::end(id_token, token_type, seq_no, ended_at);
         self.write_transaction(charge_station_id, transaction_id, meter_values, write).await
+    }
+}
+
+/// One batch of a prune, as one database transaction: lock the batch's transactions (skipping
+/// any a writer holds: the next batch gets them), then delete their meter values and them.
+/// The meter values are deleted by a statement that starts after the locks are taken, so it
+/// sees every value appended before; none can be appended until the commit, and a write
+/// waiting on a lock then finds the transaction gone and starts a new one.
+async fn prune_batch(connection: &mut PgConnection, ended_before: DateTime<Utc>, limit: i64) -> sqlx::Result<Pruned> {
+    let mut transaction = connection.begin().await?;
+    let doomed = sqlx::query!(
+        r#"SELECT charge_station_id, transaction_id FROM charging_transaction
+           WHERE ended_at < $1 ORDER BY ended_at LIMIT $2 FOR UPDATE SKIP LOCKED"#,
+        ended_before,
+        limit,
+    )
+    .fetch_all(&mut *transaction)
+    .await?;
+    if doomed.is_empty() {
+        transaction.commit().await?;
+        return Ok(Pruned::default());
+    }
+    let (stations, ids): (Vec<String>, Vec<String>) =
+        doomed.into_iter().map(|row| (row.charge_station_id, row.transaction_id)).unzip();
+    let meter_values = sqlx::query!(
+        r#"DELETE FROM meter_value m USING unnest($1::text[], $2::text[]) AS d(charge_station_id, transaction_id)
+           WHERE m.charge_station_id = d.charge_station_id AND m.transaction_id = d.transaction_id"#,
+        &stations,
+        &ids,
+    )
+    .execute(&mut *transaction)
+    .await?
+    .rows_affected();
+    let transactions = sqlx::query!(
+        r#"DELETE FROM charging_transaction t USING unnest($1::text[], $2::text[]) AS d(charge_station_id, transaction_id)
+           WHERE t.charge_station_id = d.charge_station_id AND t.transaction_id = d.transaction_id"#,
+        &stations,
+        &ids,
+    )
+    .execute(&mut *transaction)
+    .await?
+    .rows_affected();
+    transaction.commit().await?;
+    Ok(Pruned { transactions, meter_values })
+}
+
+impl RetentionStorage for PgStorage {
+    async fn prune_ended_transactions(&self, ended_before: DateTime<Utc>, limit: usize) -> StoreResult<Pruned> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        run!(self, |connection| prune_batch(connection, ended_before, limit)).await.map_err(map)
     }
 }

@@ -3,11 +3,12 @@
 //! value. `BEGIN IMMEDIATE` holds the write lock throughout, so concurrent writers (tasks here,
 //! or other processes on the file) never lose a value or an increment.
 
+use chrono::{DateTime, Utc};
 use store_core::*;
 
-use crate::SqliteStorage;
 use crate::error::map;
-use crate::rows::{self, TransactionRow};
+use crate::rows::{self, TransactionRow, micros};
+use crate::{SqliteStorage, sql_count};
 
 impl SqliteStorage {
     async fn write_transaction(
@@ -17,13 +18,14 @@ impl SqliteStorage {
         meter_values: &[MeterValue],
         write: TransactionWrite<'_>,
     ) -> StoreResult<()> {
-        let appended = i64::try_from(meter_values.len()).unwrap_or(i64::MAX);
+        let appended = sql_count(meter_values.len());
+        let ended_at = write.ended_at.map(micros);
         let mut tx = self.begin_write().await.map_err(map)?;
         let appended_after = sqlx::query_scalar!(
             r#"INSERT INTO charging_transaction AS t
                    (charge_station_id, transaction_id, id_token, token_type, start_seq_no, ended_seq_no,
-                    updated_seq_no_count, offline, meter_value_count)
-               VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?11)
+                    updated_seq_no_count, offline, meter_value_count, ended_at_micros)
+               VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?11, ?12)
                ON CONFLICT (charge_station_id, transaction_id) DO UPDATE SET
                    id_token = CASE WHEN ?9 THEN excluded.id_token ELSE t.id_token END,
                    token_type = CASE WHEN ?9 THEN excluded.token_type ELSE t.token_type END,
@@ -31,7 +33,8 @@ impl SqliteStorage {
                    offline = CASE WHEN ?9 THEN excluded.offline ELSE t.offline END,
                    ended_seq_no = CASE WHEN ?10 THEN excluded.ended_seq_no ELSE t.ended_seq_no END,
                    updated_seq_no_count = t.updated_seq_no_count + excluded.updated_seq_no_count,
-                   meter_value_count = t.meter_value_count + excluded.meter_value_count
+                   meter_value_count = t.meter_value_count + excluded.meter_value_count,
+                   ended_at_micros = COALESCE(t.ended_at_micros, excluded.ended_at_micros)
                RETURNING meter_value_count - ?11 AS "appended_after!: i64""#,
             charge_station_id,
             transaction_id,
@@ -44,6 +47,7 @@ impl SqliteStorage {
             write.replaces_start,
             write.replaces_end,
             appended,
+            ended_at,
         )
         .fetch_one(&mut *tx)
         .await
@@ -138,8 +142,46 @@ impl TransactionStorage for SqliteStorage {
         token_type: &str,
         meter_values: &[MeterValue],
         seq_no: i64,
+        ended_at: DateTime<Utc>,
     ) -> StoreResult<()> {
-        let write = TransactionWrite::end(id_token, token_type, seq_no);
+        let write = TransactionWrite::end(id_token, token_type, seq_no, ended_at);
         self.write_transaction(charge_station_id, transaction_id, meter_values, write).await
+    }
+}
+
+impl RetentionStorage for SqliteStorage {
+    /// One write transaction per batch: the write lock keeps every other writer out while it
+    /// deletes the batch's meter values and then the transactions, both chosen by the same
+    /// totally ordered query.
+    async fn prune_ended_transactions(&self, ended_before: DateTime<Utc>, limit: usize) -> StoreResult<Pruned> {
+        let ended_before = micros(ended_before);
+        let limit = sql_count(limit);
+        let mut tx = self.begin_write().await.map_err(map)?;
+        let meter_values = sqlx::query!(
+            r#"DELETE FROM meter_value WHERE (charge_station_id, transaction_id) IN (
+                   SELECT charge_station_id, transaction_id FROM charging_transaction
+                   WHERE ended_at_micros < ?1
+                   ORDER BY ended_at_micros, charge_station_id, transaction_id LIMIT ?2)"#,
+            ended_before,
+            limit,
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(map)?
+        .rows_affected();
+        let transactions = sqlx::query!(
+            r#"DELETE FROM charging_transaction WHERE (charge_station_id, transaction_id) IN (
+                   SELECT charge_station_id, transaction_id FROM charging_transaction
+                   WHERE ended_at_micros < ?1
+                   ORDER BY ended_at_micros, charge_station_id, transaction_id LIMIT ?2)"#,
+            ended_before,
+            limit,
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(map)?
+        .rows_affected();
+        tx.commit().await.map_err(map)?;
+        Ok(Pruned { transactions, meter_values })
     }
 }

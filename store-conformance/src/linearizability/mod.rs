@@ -56,7 +56,7 @@ impl HistoryOptions {
 /// Runs `plan` once on a fresh engine of `backend` and checks its history.
 pub async fn check_plan(backend: &dyn Backend, plan: &Plan) -> Result<(), String> {
     let (instance, clock) = fresh(backend).await?;
-    let calls = run(instance.engine.clone(), clock, plan).await;
+    let calls = run(instance.engine.clone(), instance.retention.clone(), clock, plan).await;
     teardown(instance).await;
     let calls = calls?;
     linearize(&Model::default(), &calls).map(|_| ()).map_err(|stuck| {

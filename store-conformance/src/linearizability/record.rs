@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use store_core::{Engine, TestClock};
+use store_core::{Engine, TestClock, TransactionRetention};
 use tokio::sync::Barrier;
 
 use super::history::Plan;
@@ -24,12 +24,17 @@ pub struct Call {
 
 /// Runs the setup of `plan`, then every task on its own tokio task, all released at once, and
 /// returns the calls in invocation order.
-pub async fn run(engine: Arc<dyn Engine>, clock: Arc<TestClock>, plan: &Plan) -> Result<Vec<Call>, String> {
+pub async fn run(
+    engine: Arc<dyn Engine>,
+    retention: Arc<dyn TransactionRetention>,
+    clock: Arc<TestClock>,
+    plan: &Plan,
+) -> Result<Vec<Call>, String> {
     let ticks = Arc::new(AtomicU64::new(0));
     let mut calls = Vec::new();
     for op in &plan.setup {
         let invoked = ticks.fetch_add(1, Ordering::SeqCst);
-        let observed = execute(engine.as_ref(), &clock, op).await;
+        let observed = execute(engine.as_ref(), retention.as_ref(), &clock, op).await;
         let returned = ticks.fetch_add(1, Ordering::SeqCst);
         calls.push(Call { task: None, op: op.clone(), observed, invoked, returned });
     }
@@ -40,13 +45,14 @@ pub async fn run(engine: Arc<dyn Engine>, clock: Arc<TestClock>, plan: &Plan) ->
         .cloned()
         .enumerate()
         .map(|(task, ops)| {
-            let (engine, clock, ticks, start) = (engine.clone(), clock.clone(), ticks.clone(), start.clone());
+            let (engine, retention, clock, ticks, start) =
+                (engine.clone(), retention.clone(), clock.clone(), ticks.clone(), start.clone());
             tokio::spawn(async move {
                 start.wait().await;
                 let mut calls = Vec::with_capacity(ops.len());
                 for op in ops {
                     let invoked = ticks.fetch_add(1, Ordering::SeqCst);
-                    let observed = execute(engine.as_ref(), &clock, &op).await;
+                    let observed = execute(engine.as_ref(), retention.as_ref(), &clock, &op).await;
                     let returned = ticks.fetch_add(1, Ordering::SeqCst);
                     calls.push(Call { task: Some(task), op, observed, invoked, returned });
                 }

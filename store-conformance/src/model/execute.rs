@@ -1,7 +1,7 @@
 //! Applies an [`Op`] to a real engine.
 
 use chrono::Duration;
-use store_core::{Engine, StoreResult, TestClock};
+use store_core::{Clock, Engine, StoreResult, TestClock, TransactionRetention};
 
 use super::op::{Observed, Op};
 
@@ -16,8 +16,13 @@ fn done(result: StoreResult<()>) -> Observed {
     observe(result, |()| Observed::Done)
 }
 
-/// Runs `op` on `engine`; `clock` is the engine's test clock.
-pub async fn execute(engine: &dyn Engine, clock: &TestClock, op: &Op) -> Observed {
+/// Runs `op` on `engine` (or its `retention`); `clock` is the engine's test clock.
+pub async fn execute(
+    engine: &dyn Engine,
+    retention: &dyn TransactionRetention,
+    clock: &TestClock,
+    op: &Op,
+) -> Observed {
     use Observed as O;
     match op {
         Op::AdvanceClock { millis } => {
@@ -78,5 +83,9 @@ pub async fn execute(engine: &dyn Engine, clock: &TestClock, op: &Op) -> Observe
         Op::SetLocation { location } => done(engine.set_location(location).await),
         Op::LookupLocation { id } => observe(engine.lookup_location(id).await, O::Location),
         Op::ListLocations { offset, limit } => observe(engine.list_locations(*offset, *limit).await, O::Locations),
+        Op::PruneEndedTransactions { offset_millis } => {
+            let ended_before = clock.now() + Duration::milliseconds(*offset_millis);
+            observe(retention.prune_ended_transactions(ended_before).await, O::Pruned)
+        }
     }
 }

@@ -104,7 +104,7 @@ async fn against_model(backend: &dyn Backend, ops: &[Op], seen: Option<&AtomicUs
     for (step, op) in ops.iter().enumerate() {
         count_seen(seen);
         let expected = model.apply(op);
-        let actual = execute(instance.engine.as_ref(), &clock, op).await;
+        let actual = execute(instance.engine.as_ref(), instance.retention.as_ref(), &clock, op).await;
         if expected != actual {
             outcome = Err(describe(step, op, &expected, &actual, "model"));
             break;
@@ -125,8 +125,8 @@ async fn against_each_other(
     let mut outcome = Ok(());
     for (step, op) in ops.iter().enumerate() {
         count_seen(seen);
-        let expected = execute(a.engine.as_ref(), &a_clock, op).await;
-        let actual = execute(b.engine.as_ref(), &b_clock, op).await;
+        let expected = execute(a.engine.as_ref(), a.retention.as_ref(), &a_clock, op).await;
+        let actual = execute(b.engine.as_ref(), b.retention.as_ref(), &b_clock, op).await;
         if expected != actual {
             outcome = Err(describe(step, op, &expected, &actual, &first.name()));
             break;

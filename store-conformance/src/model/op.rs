@@ -138,6 +138,10 @@ pub enum Op {
         offset: usize,
         limit: usize,
     },
+    /// Retention: deletes transactions ended before the clock's now + `offset_millis`.
+    PruneEndedTransactions {
+        offset_millis: i64,
+    },
 }
 
 impl Op {
@@ -171,4 +175,5 @@ pub enum Observed {
     Parties(Vec<OcpiParty>),
     Location(Option<Location>),
     Locations(Vec<Location>),
+    Pruned(Pruned),
 }

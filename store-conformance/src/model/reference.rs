@@ -21,6 +21,8 @@ pub struct Model {
     triggers: BTreeMap<String, ChargeStationTriggerMessage>,
     tokens: BTreeMap<String, Token>,
     transactions: BTreeMap<(String, String), Transaction>,
+    /// When each ended transaction's first end was applied (microseconds).
+    ended_at: BTreeMap<(String, String), DateTime<Utc>>,
     certificates: BTreeMap<String, String>,
     registrations: BTreeMap<String, OcpiRegistration>,
     /// Keyed by (role, country code, party id).
@@ -39,6 +41,7 @@ impl Default for Model {
             triggers: BTreeMap::new(),
             tokens: BTreeMap::new(),
             transactions: BTreeMap::new(),
+            ended_at: BTreeMap::new(),
             certificates: BTreeMap::new(),
             registrations: BTreeMap::new(),
             parties: BTreeMap::new(),
@@ -215,6 +218,7 @@ impl Model {
             }
             Op::EndTransaction { cs, tx, id_token, token_type, meter_values, seq_no } => {
                 let key = (cs.clone(), tx.clone());
+                self.ended_at.entry(key.clone()).or_insert(self.now.trunc_subsecs(6));
                 let t = self.transactions.entry(key).or_insert_with(|| Transaction {
                     id_token: id_token.clone(),
                     token_type: token_type.clone(),
@@ -262,6 +266,20 @@ impl Model {
             }
             Op::LookupLocation { id } => O::Location(self.locations.get(id).cloned()),
             Op::ListLocations { offset, limit } => O::Locations(window(&self.locations, *offset, *limit)),
+            Op::PruneEndedTransactions { offset_millis } => {
+                let ended_before = (self.now + Duration::milliseconds(*offset_millis)).trunc_subsecs(6);
+                let doomed: Vec<_> =
+                    self.ended_at.iter().filter(|(_, at)| **at < ended_before).map(|(key, _)| key.clone()).collect();
+                let mut pruned = Pruned::default();
+                for key in doomed {
+                    self.ended_at.remove(&key);
+                    if let Some(gone) = self.transactions.remove(&key) {
+                        pruned.transactions += 1;
+                        pruned.meter_values += gone.meter_values.len() as u64;
+                    }
+                }
+                O::Pruned(pruned)
+            }
         }
     }
 }

@@ -345,6 +345,13 @@ pub fn op() -> BoxedStrategy<Op> {
         (1, location().prop_map(|location| Op::SetLocation { location }).boxed()),
         (1, location_id().prop_map(|id| Op::LookupLocation { id }).boxed()),
         (1, (page_size(), page_size()).prop_map(|(offset, limit)| Op::ListLocations { offset, limit }).boxed()),
+        // Often exactly now: a transaction ended at this very instant must be kept.
+        (
+            1,
+            prop_oneof![Just(0i64), -5_000_000i64..5_000_000]
+                .prop_map(|offset_millis| Op::PruneEndedTransactions { offset_millis })
+                .boxed(),
+        ),
     ];
     Union::new_weighted(arms).boxed()
 }

@@ -7,6 +7,7 @@ pub mod install_certificates;
 pub mod location;
 pub mod ocpi;
 pub mod races;
+pub mod retention;
 pub mod settings;
 pub mod token;
 pub mod transaction;
@@ -53,6 +54,14 @@ macro_rules! for_each_scenario {
             transaction::transaction_end_existing_keeps_id_token,
             transaction::transaction_keys_are_composite_and_listed_in_order,
             transaction::meter_values_roundtrip_bit_exactly,
+            retention::prune_deletes_transactions_ended_before_the_instant_with_every_meter_value,
+            retention::prune_never_deletes_an_open_transaction,
+            retention::prune_measures_from_the_first_end,
+            retention::prune_is_idempotent,
+            retention::a_write_after_a_prune_starts_a_new_transaction,
+            retention::prune_deletes_more_than_one_batch,
+            retention::prune_rejects_an_instant_outside_years_1_to_9999,
+            retention::concurrent_prunes_and_appends_leave_no_orphan_values,
             certificate::certificate_key_is_base64url_sha256_of_first_block,
             certificate::certificate_stored_byte_for_byte,
             certificate::certificate_lookup_is_exact_and_delete_idempotent,

@@ -18,6 +18,7 @@ use crate::error::StoreResult;
 use crate::operation::Operation;
 use crate::storage::Storage;
 
+pub use self::engine::PRUNE_BATCH_TRANSACTIONS;
 use self::metrics::OperationMetrics;
 pub use self::metrics::{CALL_DURATION_SECONDS, CALLS_TOTAL, ERRORS_TOTAL};
 

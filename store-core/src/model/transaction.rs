@@ -15,6 +15,20 @@ pub struct Transaction {
     pub offline: bool,
 }
 
+/// What a prune deleted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pruned {
+    pub transactions: u64,
+    pub meter_values: u64,
+}
+
+impl std::ops::AddAssign for Pruned {
+    fn add_assign(&mut self, other: Pruned) {
+        self.transactions += other.transactions;
+        self.meter_values += other.meter_values;
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MeterValue {
     pub sampled_values: Vec<SampledValue>,

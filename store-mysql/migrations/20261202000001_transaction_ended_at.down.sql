@@ -1,0 +1,3 @@
+ALTER TABLE charging_transaction
+    DROP INDEX charging_transaction_ended_at,
+    DROP COLUMN ended_at_micros;
