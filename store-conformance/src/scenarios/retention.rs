@@ -9,6 +9,7 @@ use chrono::{Duration, TimeZone, Utc};
 use store_core::*;
 
 use super::concurrency::on_tasks;
+use super::transaction::expected;
 use crate::fixtures::*;
 use crate::{Failure, Fixture, Outcome, check, check_eq, check_invalid};
 
@@ -92,17 +93,7 @@ pub async fn a_write_after_a_prune_starts_a_new_transaction(f: Fixture) -> Outco
     f.retention.prune_ended_transactions(f.clock.now()).await?;
     let late = vec![meter_value("2024-01-02T00:00:00Z", &[42.0])];
     e.update_transaction("cs001", "tx", &late).await?;
-    let want = Transaction {
-        charge_station_id: "cs001".into(),
-        transaction_id: "tx".into(),
-        id_token: String::new(),
-        token_type: String::new(),
-        meter_values: late,
-        start_seq_no: 0,
-        ended_seq_no: 0,
-        updated_seq_no_count: 1,
-        offline: false,
-    };
+    let want = Transaction { meter_values: late, updated_seq_no_count: 1, ..expected("cs001", "tx") };
     check_eq!(e.find_transaction("cs001", "tx").await?, Some(want));
     // Ended again, it is pruned again: the new record has an end time of its own.
     e.end_transaction("cs001", "tx", "id", "ISO14443", &[], 8).await?;

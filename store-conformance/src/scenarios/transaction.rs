@@ -6,7 +6,8 @@ use store_core::*;
 use crate::fixtures::*;
 use crate::{Fixture, Outcome, check, check_eq};
 
-fn expected(cs: &str, tx: &str) -> Transaction {
+/// The record with only its key: every other field empty, zero or false.
+pub(super) fn expected(cs: &str, tx: &str) -> Transaction {
     Transaction {
         charge_station_id: cs.to_owned(),
         transaction_id: tx.to_owned(),
