@@ -3,7 +3,7 @@
 //! nothing else.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use chrono::{Duration, TimeZone, Utc};
 use store_core::*;
@@ -132,29 +132,39 @@ pub async fn prune_rejects_an_instant_outside_years_1_to_9999(f: Fixture) -> Out
 pub async fn concurrent_prunes_and_appends_leave_no_orphan_values(f: Fixture) -> Outcome {
     const WRITERS: usize = 4;
     const ROUNDS: usize = 60;
+    // A fast backend can finish 60 rounds before the pruner's first batch: the writers go on
+    // (up to this bound) until the pruner has pruned at least once, so the race really happens.
+    const MAX_ROUNDS: usize = 20_000;
     let stop = Arc::new(AtomicBool::new(false));
+    let pruned_so_far = Arc::new(AtomicU64::new(0));
     let pruner = {
-        let (retention, clock, stop) = (f.retention.clone(), f.clock.clone(), stop.clone());
+        let (retention, clock, stop, pruned_so_far) =
+            (f.retention.clone(), f.clock.clone(), stop.clone(), pruned_so_far.clone());
         tokio::spawn(async move {
             let mut pruned = Pruned::default();
             while !stop.load(Ordering::SeqCst) {
                 clock.advance(Duration::seconds(1));
                 pruned += retention.prune_ended_transactions(clock.now()).await?;
+                pruned_so_far.store(pruned.transactions, Ordering::SeqCst);
                 tokio::task::yield_now().await;
             }
             Ok::<Pruned, StoreError>(pruned)
         })
     };
     let writers = on_tasks(WRITERS, |task| {
-        let engine = f.engine.clone();
+        let (engine, pruned_so_far) = (f.engine.clone(), pruned_so_far.clone());
         async move {
-            for round in 0..ROUNDS {
+            let mut round = 0;
+            while round < ROUNDS || (pruned_so_far.load(Ordering::SeqCst) == 0 && round < MAX_ROUNDS) {
                 let tx = format!("tx{}", round % 3);
                 let cs = format!("cs{task}");
                 engine.update_transaction(&cs, &tx, &values(1)).await?;
                 if round % 4 == 3 {
                     engine.end_transaction(&cs, &tx, "id", "ISO14443", &[], round as i64).await?;
                 }
+                // The memory backend never yields on its own.
+                tokio::task::yield_now().await;
+                round += 1;
             }
             Ok(())
         }
