@@ -6,26 +6,27 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, TimeZone, Utc};
 use futures::future::BoxFuture;
-use store_core::{Clock, Engine, TestClock, TransactionRetention};
+use store_core::{Clock, Engine, ExportImport, TestClock, TransactionRetention};
 
-/// A fresh, empty engine, its retention capability (the same store), and what to do to clean
-/// it up.
+/// A fresh, empty engine, its retention and export capabilities (the same store), and what
+/// to do to clean it up.
 pub struct Instance {
     pub engine: Arc<dyn Engine>,
     pub retention: Arc<dyn TransactionRetention>,
+    pub export: Arc<dyn ExportImport>,
     pub teardown: Option<BoxFuture<'static, ()>>,
 }
 
 impl Instance {
-    pub fn new<S: Engine + TransactionRetention + 'static>(store: Arc<S>) -> Self {
-        Instance { engine: store.clone(), retention: store, teardown: None }
+    pub fn new<S: Engine + TransactionRetention + ExportImport + 'static>(store: Arc<S>) -> Self {
+        Instance { engine: store.clone(), retention: store.clone(), export: store, teardown: None }
     }
 
-    pub fn with_teardown<S: Engine + TransactionRetention + 'static>(
+    pub fn with_teardown<S: Engine + TransactionRetention + ExportImport + 'static>(
         store: Arc<S>,
         teardown: BoxFuture<'static, ()>,
     ) -> Self {
-        Instance { engine: store.clone(), retention: store, teardown: Some(teardown) }
+        Instance { engine: store.clone(), retention: store.clone(), export: store, teardown: Some(teardown) }
     }
 }
 
@@ -45,11 +46,13 @@ pub trait Backend: Send + Sync {
     async fn instance(&self, clock: Arc<dyn Clock>) -> Result<Instance, String>;
 }
 
-/// What a scenario gets: a fresh engine, its retention capability and the test clock it reads.
+/// What a scenario gets: a fresh engine, its retention and export capabilities and the test
+/// clock it reads.
 #[derive(Clone)]
 pub struct Fixture {
     pub engine: Arc<dyn Engine>,
     pub retention: Arc<dyn TransactionRetention>,
+    pub export: Arc<dyn ExportImport>,
     pub clock: Arc<TestClock>,
 }
 

@@ -57,10 +57,15 @@ pub enum Mutation {
     PruneIgnoresCutoff,
     /// A prune deletes nothing and says so.
     PruneSkipped,
+    /// An export leaves out when each transaction ended.
+    ExportDropsEndedAt,
+    /// An import stores tokens through `set_token`, which stamps them with the store's clock
+    /// instead of keeping the `last_updated` they were exported with.
+    ImportStampsLastUpdated,
 }
 
 impl Mutation {
-    pub const ALL: [Mutation; 19] = [
+    pub const ALL: [Mutation; 21] = [
         Mutation::SettingsReplacedNotMerged,
         Mutation::AppendedMeterValueDropped,
         Mutation::ListOrderReversed,
@@ -80,6 +85,8 @@ impl Mutation {
         Mutation::ListWithoutConsistentView,
         Mutation::PruneIgnoresCutoff,
         Mutation::PruneSkipped,
+        Mutation::ExportDropsEndedAt,
+        Mutation::ImportStampsLastUpdated,
     ];
 
     /// Whether the mutation only shows under concurrent calls: each call alone is correct,
@@ -126,6 +133,8 @@ impl Backend for MutantBackend {
     async fn instance(&self, clock: Arc<dyn Clock>) -> Result<Instance, String> {
         let clock = if self.mutation == Mutation::LastUpdatedFromWallClock { Arc::new(SystemClock) } else { clock };
         let base = self.base.instance(clock).await?;
+        let export =
+            Arc::new(MutantExport { mutation: self.mutation, inner: base.export, engine: base.engine.clone() });
         let engine = Arc::new(Mutant {
             mutation: self.mutation,
             inner: base.engine,
@@ -133,7 +142,42 @@ impl Backend for MutantBackend {
             padded_certificates: DashMap::new(),
         });
         let retention = Arc::new(MutantRetention { mutation: self.mutation, inner: base.retention });
-        Ok(Instance { engine, retention, teardown: base.teardown })
+        Ok(Instance { engine, retention, export, teardown: base.teardown })
+    }
+}
+
+/// The export capability, broken by the export and import mutations.
+struct MutantExport {
+    mutation: Mutation,
+    inner: Arc<dyn ExportImport>,
+    engine: Arc<dyn Engine>,
+}
+
+#[async_trait]
+impl ExportImport for MutantExport {
+    fn source_name(&self) -> &'static str {
+        self.inner.source_name()
+    }
+
+    async fn export_page(&self, kind: RecordKind, after: Option<&Record>, limit: usize) -> StoreResult<Vec<Record>> {
+        let mut page = self.inner.export_page(kind, after, limit).await?;
+        if self.mutation == Mutation::ExportDropsEndedAt {
+            for record in &mut page {
+                if let Record::Transaction { ended_at, .. } = record {
+                    *ended_at = None;
+                }
+            }
+        }
+        Ok(page)
+    }
+
+    async fn import_record(&self, record: &Record) -> StoreResult<()> {
+        match record {
+            Record::Token(token) if self.mutation == Mutation::ImportStampsLastUpdated => {
+                self.engine.set_token(token).await
+            }
+            _ => self.inner.import_record(record).await,
+        }
     }
 }
 

@@ -14,7 +14,12 @@ pub type ScenarioFn = fn(Fixture) -> BoxFuture<'static, Outcome>;
 pub async fn run_scenario<B: Backend + ?Sized>(backend: &B, scenario: ScenarioFn) -> Outcome {
     let clock = new_clock();
     let instance = backend.instance(clock.clone()).await.map_err(Failure)?;
-    let fixture = Fixture { engine: instance.engine.clone(), retention: instance.retention.clone(), clock };
+    let fixture = Fixture {
+        engine: instance.engine.clone(),
+        retention: instance.retention.clone(),
+        export: instance.export.clone(),
+        clock,
+    };
     // A panicking scenario (or backend) is a failure of that scenario, not of the runner.
     let outcome = match tokio::spawn(scenario(fixture)).await {
         Ok(outcome) => outcome,

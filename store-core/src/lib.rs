@@ -8,6 +8,8 @@
 pub mod certificate;
 pub mod clock;
 pub mod error;
+mod exact_f64;
+pub mod export;
 pub mod grouping;
 mod layer;
 pub mod model;
@@ -23,6 +25,7 @@ pub mod validate;
 pub use certificate::{certificate_key, install_certificate_id};
 pub use clock::{Clock, SystemClock, TestClock};
 pub use error::{ErrorKind, StoreError, StoreResult};
+pub use export::{ExportImport, Record, RecordKind};
 pub use layer::{CALL_DURATION_SECONDS, CALLS_TOTAL, ERRORS_TOTAL, PRUNE_BATCH_TRANSACTIONS, Store};
 pub use model::*;
 pub use operation::Operation;

@@ -61,6 +61,8 @@ operations! {
     SetLocation => "set_location",
     LookupLocation => "lookup_location",
     ListLocations => "list_locations",
+    ExportRecords => "export_records",
+    ImportRecord => "import_record",
 }
 
 impl Operation {

@@ -172,6 +172,61 @@ pub trait RetentionStorage: Send + Sync {
     ) -> impl Future<Output = StoreResult<Pruned>> + Send;
 }
 
+/// Export and import (R12: a capability beside the contract). Each `export_*` reads, in one
+/// atomic step, at most `limit` records whose key sorts after `after` (byte order; from the
+/// first when `None`), in key order. Settings, install certificates and trigger messages are
+/// exported through their lookups and keyset lists.
+pub trait ExportStorage: Send + Sync {
+    fn export_charge_station_auth(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> impl Future<Output = StoreResult<Vec<(String, ChargeStationAuth)>>> + Send;
+    fn export_charge_station_runtime_details(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> impl Future<Output = StoreResult<Vec<(String, ChargeStationRuntimeDetails)>>> + Send;
+    fn export_tokens(&self, after: Option<&str>, limit: usize) -> impl Future<Output = StoreResult<Vec<Token>>> + Send;
+    /// Each transaction with when its first end was applied. `after` is (charge station,
+    /// transaction id).
+    fn export_transactions(
+        &self,
+        after: Option<(&str, &str)>,
+        limit: usize,
+    ) -> impl Future<Output = StoreResult<Vec<(Transaction, Option<DateTime<Utc>>)>>> + Send;
+    /// (certificate hash, PEM) pairs.
+    fn export_certificates(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> impl Future<Output = StoreResult<Vec<(String, String)>>> + Send;
+    /// (registration token, registration) pairs.
+    fn export_registrations(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> impl Future<Output = StoreResult<Vec<(String, OcpiRegistration)>>> + Send;
+    /// `after` is (role, country code, party id).
+    fn export_parties(
+        &self,
+        after: Option<(&str, &str, &str)>,
+        limit: usize,
+    ) -> impl Future<Output = StoreResult<Vec<OcpiParty>>> + Send;
+    fn export_locations(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> impl Future<Output = StoreResult<Vec<Location>>> + Send;
+    /// Replaces the transaction keyed like `transaction` (and all its meter values) with it,
+    /// atomically: its sequence numbers, meter values in order, and `ended_at` as given.
+    fn import_transaction(
+        &self,
+        transaction: &Transaction,
+        ended_at: Option<DateTime<Utc>>,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+}
+
 pub trait CertificateStorage: Send + Sync {
     /// Stores `pem` byte-for-byte under `certificate_hash` (computed by the core, R9).
     fn set_certificate(&self, certificate_hash: &str, pem: &str) -> impl Future<Output = StoreResult<()>> + Send;
@@ -224,9 +279,18 @@ pub trait Storage:
     + OcpiStorage
     + LocationStorage
     + RetentionStorage
+    + ExportStorage
     + std::fmt::Debug
     + 'static
 {
     /// A short lower-case name: `memory`, `postgres`, …
     fn backend_name(&self) -> &'static str;
+}
+
+/// For SQL export reads, which select keys `>=` the cursor (so that `None` can start from the
+/// smallest key, `""`, in the same statement) and fetch `limit + 1` rows: drops the first row
+/// if it is the cursor's own (`is_cursor`), and keeps at most `limit`.
+pub fn after_inclusive_cursor<T>(rows: Vec<T>, is_cursor: impl Fn(&T) -> bool, limit: usize) -> Vec<T> {
+    let skip = usize::from(rows.first().is_some_and(is_cursor));
+    rows.into_iter().skip(skip).take(limit).collect()
 }

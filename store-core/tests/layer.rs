@@ -175,6 +175,52 @@ impl RetentionStorage for AcceptAll {
     }
 }
 
+impl ExportStorage for AcceptAll {
+    async fn export_charge_station_auth(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<(String, ChargeStationAuth)>> {
+        self.seen(format!("export_charge_station_auth {after:?} {limit}")).map(|()| vec![])
+    }
+    async fn export_charge_station_runtime_details(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<(String, ChargeStationRuntimeDetails)>> {
+        self.seen(format!("export_charge_station_runtime_details {after:?} {limit}")).map(|()| vec![])
+    }
+    async fn export_tokens(&self, after: Option<&str>, limit: usize) -> StoreResult<Vec<Token>> {
+        self.seen(format!("export_tokens {after:?} {limit}")).map(|()| vec![])
+    }
+    async fn export_transactions(
+        &self,
+        after: Option<(&str, &str)>,
+        limit: usize,
+    ) -> StoreResult<Vec<(Transaction, Option<DateTime<Utc>>)>> {
+        self.seen(format!("export_transactions {after:?} {limit}")).map(|()| vec![])
+    }
+    async fn export_certificates(&self, after: Option<&str>, limit: usize) -> StoreResult<Vec<(String, String)>> {
+        self.seen(format!("export_certificates {after:?} {limit}")).map(|()| vec![])
+    }
+    async fn export_registrations(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<(String, OcpiRegistration)>> {
+        self.seen(format!("export_registrations {} {limit}", after.is_some())).map(|()| vec![])
+    }
+    async fn export_parties(&self, after: Option<(&str, &str, &str)>, limit: usize) -> StoreResult<Vec<OcpiParty>> {
+        self.seen(format!("export_parties {after:?} {limit}")).map(|()| vec![])
+    }
+    async fn export_locations(&self, after: Option<&str>, limit: usize) -> StoreResult<Vec<Location>> {
+        self.seen(format!("export_locations {after:?} {limit}")).map(|()| vec![])
+    }
+    async fn import_transaction(&self, transaction: &Transaction, ended_at: Option<DateTime<Utc>>) -> StoreResult<()> {
+        self.seen(format!("import_transaction {} {ended_at:?}", transaction.transaction_id))
+    }
+}
+
 impl CertificateStorage for AcceptAll {
     async fn set_certificate(&self, hash: &str, _: &str) -> StoreResult<()> {
         self.seen(format!("set_certificate {hash}"))
@@ -317,6 +363,48 @@ async fn storage_errors_get_the_operation_and_key_but_never_a_credential() {
     assert_eq!(err.to_string(), r#"store unavailable during find_transaction("cs001", "tx1"): storage said no"#);
     let err = engine.get_registration_details("secret-registration-token").await.unwrap_err();
     assert_eq!(err.operation(), Some(Operation::GetRegistrationDetails));
+    assert!(!err.to_string().contains("secret-registration-token"), "{err}");
+}
+
+#[tokio::test]
+async fn an_import_is_checked_like_a_write_keeps_store_generated_fields_and_hides_credentials() {
+    let engine = store(AcceptAll::default());
+    let exported = Token { last_updated: "2020-01-02T03:04:05Z".into(), ..token("uid") };
+    assert_invalid(engine.import_record(&Record::Token(Token { uid: "u\0".into(), ..exported.clone() })).await, "uid");
+    let offset = Token { last_updated: "2020-01-02T03:04:05+00:00".into(), ..token("uid") };
+    assert_invalid(engine.import_record(&Record::Token(offset)).await, "token.last_updated");
+    let wrong = Record::Certificate { certificate_hash: "x".into(), pem: CERT1.into() };
+    assert_invalid(engine.import_record(&wrong).await, "certificate_hash");
+    assert_eq!(engine.storage().calls(), Vec::<String>::new(), "the storage saw a call it should not have");
+
+    engine.import_record(&Record::Token(exported)).await.unwrap();
+    let ended_at = start() + chrono::Duration::days(1);
+    let transaction = Transaction {
+        charge_station_id: "cs".into(),
+        transaction_id: "tx".into(),
+        id_token: String::new(),
+        token_type: String::new(),
+        meter_values: vec![],
+        start_seq_no: 0,
+        ended_seq_no: 0,
+        updated_seq_no_count: 0,
+        offline: false,
+    };
+    engine.import_record(&Record::Transaction { transaction, ended_at: Some(ended_at) }).await.unwrap();
+    let micros = Utc.with_ymd_and_hms(2024, 5, 7, 13, 58, 55).unwrap() + chrono::Duration::microseconds(123_456);
+    assert_eq!(
+        engine.storage().calls(),
+        vec![
+            format!("set_token uid {:?}", Utc.with_ymd_and_hms(2020, 1, 2, 3, 4, 5).unwrap()),
+            format!("import_transaction tx Some({micros:?})"),
+        ]
+    );
+
+    let failing = store(AcceptAll { fail_with: Some(ErrorKind::Unavailable), ..AcceptAll::default() });
+    let registration = OcpiRegistration { status: OcpiRegistrationStatus::Registered };
+    let record = Record::OcpiRegistration { token: "secret-registration-token".into(), registration };
+    let err = failing.import_record(&record).await.unwrap_err();
+    assert_eq!(err.operation(), Some(Operation::ImportRecord));
     assert!(!err.to_string().contains("secret-registration-token"), "{err}");
 }
 

@@ -4,6 +4,7 @@
 
 mod certificate;
 mod charge_station;
+mod export;
 mod location;
 mod ocpi;
 mod paging;

@@ -24,3 +24,15 @@ pub(crate) fn keyset_page<V, T>(
 pub(crate) fn offset_page<V: Clone>(map: &BTreeMap<String, V>, offset: usize, limit: usize) -> Vec<V> {
     map.values().skip(offset).take(limit).cloned().collect()
 }
+
+/// Keyset page for export: keys strictly after `after` (from the first when `None`), at most
+/// `limit`, in key order.
+pub(crate) fn export_page<K: Ord, V, T>(
+    map: &BTreeMap<K, V>,
+    after: Option<K>,
+    limit: usize,
+    project: impl Fn(&K, &V) -> T,
+) -> Vec<T> {
+    let from = after.map_or(Bound::Unbounded, Bound::Excluded);
+    map.range((from, Bound::Unbounded)).take(limit).map(|(key, value)| project(key, value)).collect()
+}

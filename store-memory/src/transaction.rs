@@ -6,6 +6,7 @@ use std::collections::btree_map::Entry;
 
 use chrono::{DateTime, Utc};
 
+use crate::paging::export_page;
 use crate::{MemoryStorage, TransactionKey};
 
 /// A transaction and when its first end was applied.
@@ -119,6 +120,25 @@ impl TransactionStorage for MemoryStorage {
             stored.ended_at.get_or_insert(ended_at);
         });
         Ok(())
+    }
+}
+
+impl MemoryStorage {
+    /// Export's page of transactions: keys after `after`, each with its `ended_at`.
+    pub(crate) fn transactions_page(
+        &self,
+        after: Option<(&str, &str)>,
+        limit: usize,
+    ) -> Vec<(Transaction, Option<DateTime<Utc>>)> {
+        let after = after.map(|(cs, tx)| key(cs, tx));
+        self.transactions
+            .scan(|rows| export_page(rows, after, limit, |_, stored| (stored.record.clone(), stored.ended_at)))
+    }
+
+    /// Import: the transaction as given, replacing any under its key.
+    pub(crate) fn replace_transaction(&self, transaction: &Transaction, ended_at: Option<DateTime<Utc>>) {
+        let stored = StoredTransaction { record: transaction.clone(), ended_at };
+        self.transactions.insert(key(&transaction.charge_station_id, &transaction.transaction_id), stored);
     }
 }
 

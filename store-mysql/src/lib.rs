@@ -25,6 +25,7 @@ mod certificate;
 mod charge_station;
 mod config;
 mod error;
+mod export;
 mod location;
 mod ocpi;
 mod pool;

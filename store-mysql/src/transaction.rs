@@ -19,8 +19,20 @@ async fn write_transaction(
     meter_values: &[MeterValue],
     write: &TransactionWrite<'_>,
 ) -> Result<(), sqlx::Error> {
-    let appended = i64::try_from(meter_values.len()).unwrap_or(i64::MAX);
     let mut tx = connection.begin().await?;
+    upsert(&mut tx, charge_station_id, transaction_id, meter_values, write).await?;
+    tx.commit().await
+}
+
+/// The statements of one create, update or end, inside the caller's database transaction.
+pub(crate) async fn upsert(
+    tx: &mut MySqlConnection,
+    charge_station_id: &str,
+    transaction_id: &str,
+    meter_values: &[MeterValue],
+    write: &TransactionWrite<'_>,
+) -> Result<(), sqlx::Error> {
+    let appended = i64::try_from(meter_values.len()).unwrap_or(i64::MAX);
     // Each assignment reads only its own column, so MySQL's left-to-right evaluation of
     // ON DUPLICATE KEY UPDATE (a later assignment sees earlier ones' new values) is harmless.
     sqlx::query!(
@@ -56,7 +68,7 @@ async fn write_transaction(
     .execute(&mut *tx)
     .await?;
     if meter_values.is_empty() {
-        return tx.commit().await;
+        return Ok(());
     }
     // The row is locked by this transaction, and READ COMMITTED reads its own write.
     let count = sqlx::query_scalar!(
@@ -80,7 +92,7 @@ async fn write_transaction(
         .execute(&mut *tx)
         .await?;
     }
-    tx.commit().await
+    Ok(())
 }
 
 impl MySqlStorage {
@@ -103,7 +115,7 @@ impl TransactionStorage for MySqlStorage {
             TransactionRow,
             r#"SELECT t.charge_station_id AS "charge_station_id: String", t.transaction_id AS "transaction_id: String",
                       t.id_token, t.token_type, t.start_seq_no, t.ended_seq_no, t.updated_seq_no_count,
-                      t.offline AS "offline: bool", m.recorded_at AS "recorded_at?", m.sampled_values AS "sampled_values?"
+                      t.offline AS "offline: bool", t.ended_at_micros, m.recorded_at AS "recorded_at?", m.sampled_values AS "sampled_values?"
                FROM charging_transaction t
                LEFT JOIN meter_value m USING (charge_station_id, transaction_id)
                ORDER BY t.charge_station_id, t.transaction_id, m.ordinal"#,
@@ -123,7 +135,7 @@ impl TransactionStorage for MySqlStorage {
             TransactionRow,
             r#"SELECT t.charge_station_id AS "charge_station_id: String", t.transaction_id AS "transaction_id: String",
                       t.id_token, t.token_type, t.start_seq_no, t.ended_seq_no, t.updated_seq_no_count,
-                      t.offline AS "offline: bool", m.recorded_at AS "recorded_at?", m.sampled_values AS "sampled_values?"
+                      t.offline AS "offline: bool", t.ended_at_micros, m.recorded_at AS "recorded_at?", m.sampled_values AS "sampled_values?"
                FROM charging_transaction t
                LEFT JOIN meter_value m USING (charge_station_id, transaction_id)
                WHERE t.charge_station_id = ? AND t.transaction_id = ?

@@ -151,6 +151,7 @@ pub(crate) struct TransactionRow {
     pub ended_seq_no: i64,
     pub updated_seq_no_count: i64,
     pub offline: bool,
+    pub ended_at: Option<DateTime<Utc>>,
     pub recorded_at: Option<String>,
     pub contexts: Option<Vec<Option<String>>>,
     pub locations: Option<Vec<Option<String>>>,
@@ -228,6 +229,17 @@ pub(crate) fn transactions(rows: Vec<TransactionRow>) -> StoreResult<Vec<Transac
         },
         meter_value,
     )
+}
+
+/// Like [`transactions`], each with when its first end was applied.
+pub(crate) fn exported_transactions(
+    rows: Vec<TransactionRow>,
+) -> StoreResult<Vec<(Transaction, Option<DateTime<Utc>>)>> {
+    let ended_at: Vec<Option<DateTime<Utc>>> = rows
+        .chunk_by(|a, b| a.charge_station_id == b.charge_station_id && a.transaction_id == b.transaction_id)
+        .map(|group| group[0].ended_at)
+        .collect();
+    Ok(transactions(rows)?.into_iter().zip(ended_at).collect())
 }
 
 /// Sampled values flattened into parallel column arrays, each tagged with its meter value's

@@ -233,6 +233,7 @@ pub struct TransactionRow {
     pub ended_seq_no: i64,
     pub updated_seq_no_count: i64,
     pub offline: bool,
+    pub ended_at_micros: Option<i64>,
     pub recorded_at: Option<String>,
     pub sampled_values: Option<String>,
 }
@@ -285,6 +286,15 @@ pub fn transactions(rows: Vec<TransactionRow>) -> StoreResult<Vec<Transaction>> 
 }
 
 /// The `evses` column: NULL, `[]` and a non-empty array stay three states (R2).
+/// Like [`transactions`], each with when its first end was applied.
+pub fn exported_transactions(rows: Vec<TransactionRow>) -> StoreResult<Vec<(Transaction, Option<DateTime<Utc>>)>> {
+    let ended_at = rows
+        .chunk_by(|a, b| a.charge_station_id == b.charge_station_id && a.transaction_id == b.transaction_id)
+        .map(|group| optional_instant("ended_at_micros", group[0].ended_at_micros))
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(transactions(rows)?.into_iter().zip(ended_at).collect())
+}
+
 pub fn evses_json(evses: Option<&Vec<Evse>>) -> Option<String> {
     // Evses are plain strings and lists: serialising them cannot fail.
     evses.map(|evses| serde_json::to_string(evses).unwrap_or_default())

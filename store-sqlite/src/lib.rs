@@ -11,6 +11,7 @@ mod certificate;
 mod charge_station;
 mod config;
 mod error;
+mod export;
 mod location;
 mod ocpi;
 #[cfg(feature = "test-support")]

@@ -4,6 +4,7 @@
 //! or other processes on the file) never lose a value or an increment.
 
 use chrono::{DateTime, Utc};
+use sqlx::SqliteConnection;
 use store_core::*;
 
 use crate::error::map;
@@ -18,11 +19,25 @@ impl SqliteStorage {
         meter_values: &[MeterValue],
         write: TransactionWrite<'_>,
     ) -> StoreResult<()> {
-        let appended = sql_count(meter_values.len());
-        let ended_at = write.ended_at.map(micros);
         let mut tx = self.begin_write().await.map_err(map)?;
-        let appended_after = sqlx::query_scalar!(
-            r#"INSERT INTO charging_transaction AS t
+        upsert(&mut tx, charge_station_id, transaction_id, meter_values, write).await?;
+        tx.commit().await.map_err(map)
+    }
+}
+
+/// Creates, updates or ends a transaction and appends `meter_values`, inside the caller's
+/// write transaction.
+pub(crate) async fn upsert(
+    tx: &mut SqliteConnection,
+    charge_station_id: &str,
+    transaction_id: &str,
+    meter_values: &[MeterValue],
+    write: TransactionWrite<'_>,
+) -> StoreResult<()> {
+    let appended = sql_count(meter_values.len());
+    let ended_at = write.ended_at.map(micros);
+    let appended_after = sqlx::query_scalar!(
+        r#"INSERT INTO charging_transaction AS t
                    (charge_station_id, transaction_id, id_token, token_type, start_seq_no, ended_seq_no,
                     updated_seq_no_count, offline, meter_value_count, ended_at_micros)
                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?11, ?12)
@@ -36,39 +51,38 @@ impl SqliteStorage {
                    meter_value_count = t.meter_value_count + excluded.meter_value_count,
                    ended_at_micros = COALESCE(t.ended_at_micros, excluded.ended_at_micros)
                RETURNING meter_value_count - ?11 AS "appended_after!: i64""#,
+        charge_station_id,
+        transaction_id,
+        write.id_token,
+        write.token_type,
+        write.start_seq_no,
+        write.ended_seq_no,
+        write.counts_update,
+        write.offline,
+        write.replaces_start,
+        write.replaces_end,
+        appended,
+        ended_at,
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(map)?;
+    for (ordinal, meter_value) in (appended_after + 1..).zip(meter_values) {
+        let sampled_values = rows::sampled_values_json(&meter_value.sampled_values);
+        sqlx::query!(
+            r#"INSERT INTO meter_value (charge_station_id, transaction_id, ordinal, recorded_at, sampled_values)
+                   VALUES (?1, ?2, ?3, ?4, ?5)"#,
             charge_station_id,
             transaction_id,
-            write.id_token,
-            write.token_type,
-            write.start_seq_no,
-            write.ended_seq_no,
-            write.counts_update,
-            write.offline,
-            write.replaces_start,
-            write.replaces_end,
-            appended,
-            ended_at,
+            ordinal,
+            meter_value.timestamp,
+            sampled_values,
         )
-        .fetch_one(&mut *tx)
+        .execute(&mut *tx)
         .await
         .map_err(map)?;
-        for (ordinal, meter_value) in (appended_after + 1..).zip(meter_values) {
-            let sampled_values = rows::sampled_values_json(&meter_value.sampled_values);
-            sqlx::query!(
-                r#"INSERT INTO meter_value (charge_station_id, transaction_id, ordinal, recorded_at, sampled_values)
-                   VALUES (?1, ?2, ?3, ?4, ?5)"#,
-                charge_station_id,
-                transaction_id,
-                ordinal,
-                meter_value.timestamp,
-                sampled_values,
-            )
-            .execute(&mut *tx)
-            .await
-            .map_err(map)?;
-        }
-        tx.commit().await.map_err(map)
     }
+    Ok(())
 }
 
 impl TransactionStorage for SqliteStorage {
@@ -76,7 +90,7 @@ impl TransactionStorage for SqliteStorage {
         let rows = sqlx::query_as!(
             TransactionRow,
             r#"SELECT t.charge_station_id, t.transaction_id, t.id_token, t.token_type, t.start_seq_no,
-                      t.ended_seq_no, t.updated_seq_no_count, t.offline AS "offline: bool",
+                      t.ended_seq_no, t.updated_seq_no_count, t.offline AS "offline: bool", t.ended_at_micros,
                       m.recorded_at AS "recorded_at?", m.sampled_values AS "sampled_values?"
                FROM charging_transaction t
                LEFT JOIN meter_value m USING (charge_station_id, transaction_id)
@@ -96,7 +110,7 @@ impl TransactionStorage for SqliteStorage {
         let rows = sqlx::query_as!(
             TransactionRow,
             r#"SELECT t.charge_station_id, t.transaction_id, t.id_token, t.token_type, t.start_seq_no,
-                      t.ended_seq_no, t.updated_seq_no_count, t.offline AS "offline: bool",
+                      t.ended_seq_no, t.updated_seq_no_count, t.offline AS "offline: bool", t.ended_at_micros,
                       m.recorded_at AS "recorded_at?", m.sampled_values AS "sampled_values?"
                FROM charging_transaction t
                LEFT JOIN meter_value m USING (charge_station_id, transaction_id)

@@ -7,7 +7,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence, TestCaseError, TestError, TestRng, TestRunner};
 use proptest_state_machine::ReferenceStateMachine;
-use store_core::Clock;
+use store_core::export::export_records;
+use store_core::{Clock, ExportImport, Record};
 
 use super::execute::execute;
 use super::op::{Observed, Op};
@@ -110,8 +111,47 @@ async fn against_model(backend: &dyn Backend, ops: &[Op], seen: Option<&AtomicUs
             break;
         }
     }
+    if outcome.is_ok() {
+        outcome = same_state(&model.export(), instance.export.as_ref(), "model").await;
+    }
+    if outcome.is_ok() {
+        outcome = reimport_changes_nothing(&model.export(), instance.export.as_ref(), &clock).await;
+    }
     teardown(instance).await;
     outcome
+}
+
+/// Importing the state into the store that holds it, a day later, must change nothing: every
+/// record, store-generated fields included, is stored as it was exported.
+async fn reimport_changes_nothing(
+    expected: &[Record],
+    backend: &dyn ExportImport,
+    clock: &store_core::TestClock,
+) -> Result<(), String> {
+    clock.advance(chrono::Duration::days(1));
+    for record in expected {
+        backend.import_record(record).await.map_err(|err| format!("importing {record:?} failed: {err}"))?;
+    }
+    same_state(expected, backend, "model (after importing its own state)").await
+}
+
+/// After a sequence, the backend's export must equal `expected` record for record: the
+/// answers agreed, and so must everything stored, store-generated fields included.
+async fn same_state(expected: &[Record], backend: &dyn ExportImport, expected_from: &str) -> Result<(), String> {
+    let exported = export_records(backend).await.map_err(|err| format!("export after the sequence failed: {err}"))?;
+    if exported == expected {
+        return Ok(());
+    }
+    let position =
+        exported.iter().zip(expected).position(|(a, b)| a != b).unwrap_or(exported.len().min(expected.len()));
+    Err(format!(
+        "after the sequence, the export differs from the {expected_from}'s state at record {position} \
+         ({} records exported, {} expected)\n  {expected_from}: {:?}\n  backend: {:?}",
+        exported.len(),
+        expected.len(),
+        expected.get(position),
+        exported.get(position)
+    ))
 }
 
 async fn against_each_other(
@@ -131,6 +171,12 @@ async fn against_each_other(
             outcome = Err(describe(step, op, &expected, &actual, &first.name()));
             break;
         }
+    }
+    if outcome.is_ok() {
+        outcome = match export_records(a.export.as_ref()).await {
+            Ok(expected) => same_state(&expected, b.export.as_ref(), &first.name()).await,
+            Err(err) => Err(format!("export of {} after the sequence failed: {err}", first.name())),
+        };
     }
     teardown(a).await;
     teardown(b).await;

@@ -282,4 +282,56 @@ impl Model {
             }
         }
     }
+
+    /// Every record the store must hold now, as an export lists them: kinds in
+    /// [`RecordKind::ALL`]'s order, each in key order.
+    pub fn export(&self) -> Vec<Record> {
+        let auth = self
+            .auth
+            .iter()
+            .map(|(cs, auth)| Record::ChargeStationAuth { charge_station_id: cs.clone(), auth: auth.clone() });
+        let settings = self.settings.iter().map(|(cs, settings)| {
+            Record::ChargeStationSettings(ChargeStationSettings {
+                charge_station_id: cs.clone(),
+                settings: settings.clone(),
+            })
+        });
+        let runtime = self.runtime_details.iter().map(|(cs, details)| Record::ChargeStationRuntimeDetails {
+            charge_station_id: cs.clone(),
+            details: details.clone(),
+        });
+        let install = self.install_certificates.iter().map(|(cs, certificates)| {
+            Record::ChargeStationInstallCertificates(ChargeStationInstallCertificates {
+                charge_station_id: cs.clone(),
+                certificates: certificates.clone(),
+            })
+        });
+        let triggers = self.triggers.values().cloned().map(Record::ChargeStationTriggerMessage);
+        let tokens = self.tokens.values().cloned().map(Record::Token);
+        let transactions = self.transactions.iter().map(|(key, transaction)| Record::Transaction {
+            transaction: transaction.clone(),
+            ended_at: self.ended_at.get(key).copied(),
+        });
+        let certificates = self
+            .certificates
+            .iter()
+            .map(|(hash, pem)| Record::Certificate { certificate_hash: hash.clone(), pem: pem.clone() });
+        let registrations = self.registrations.iter().map(|(token, registration)| Record::OcpiRegistration {
+            token: token.clone(),
+            registration: registration.clone(),
+        });
+        let parties = self.parties.values().cloned().map(Record::OcpiParty);
+        let locations = self.locations.values().cloned().map(Record::Location);
+        auth.chain(settings)
+            .chain(runtime)
+            .chain(install)
+            .chain(triggers)
+            .chain(tokens)
+            .chain(transactions)
+            .chain(certificates)
+            .chain(registrations)
+            .chain(parties)
+            .chain(locations)
+            .collect()
+    }
 }

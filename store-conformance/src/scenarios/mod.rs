@@ -3,6 +3,7 @@
 pub mod auth_runtime;
 pub mod certificate;
 pub mod concurrency;
+pub mod export;
 pub mod install_certificates;
 pub mod location;
 pub mod ocpi;
@@ -62,6 +63,12 @@ macro_rules! for_each_scenario {
             retention::prune_deletes_more_than_one_batch,
             retention::prune_rejects_an_instant_outside_years_1_to_9999,
             retention::concurrent_prunes_and_appends_leave_no_orphan_values,
+            export::export_lists_every_record_with_its_store_generated_fields,
+            export::import_stores_each_record_exactly_as_exported,
+            export::importing_an_export_twice_changes_nothing,
+            export::export_pages_cover_every_record_once,
+            export::import_rejects_an_invalid_record_and_stores_nothing,
+            export::import_refuses_a_file_that_is_not_a_whole_export,
             certificate::certificate_key_is_base64url_sha256_of_first_block,
             certificate::certificate_stored_byte_for_byte,
             certificate::certificate_lookup_is_exact_and_delete_idempotent,

@@ -3,6 +3,7 @@
 //! validates, traces, adds error context and records metrics, once for all backends.
 
 mod engine;
+mod export;
 mod metrics;
 mod normalise;
 

@@ -43,6 +43,7 @@ pub struct SampledValue {
     pub measurand: Option<String>,
     pub phase: Option<String>,
     pub unit_of_measure: Option<UnitOfMeasure>,
+    #[serde(with = "crate::exact_f64")]
     pub value: f64,
 }
 
