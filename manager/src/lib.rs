@@ -9,6 +9,7 @@ mod parse_errors;
 pub mod retention;
 mod server;
 pub mod store;
+pub mod transfer;
 
 use std::sync::{Arc, Weak};
 

@@ -1,5 +1,7 @@
 //! `maeve-manager serve [-c FILE]`: serves MaEVe's manager REST API;
-//! `maeve-manager prune --ended-before 90d [-c FILE]`: deletes old ended transactions.
+//! `maeve-manager prune --ended-before 90d [-c FILE]`: deletes old ended transactions;
+//! `maeve-manager export|import [-c FILE] [--to|--from FILE]`, `copy --from FILE --to FILE`:
+//! moves every record between stores (JSON Lines, see `store_core::export`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -30,6 +32,33 @@ enum Command {
         /// An age (`90d`, `36h`: ended longer ago than that) or an RFC 3339 instant.
         #[arg(long)]
         ended_before: String,
+    },
+    /// Write every record of the store as JSON Lines (to stdout without --to).
+    Export {
+        /// A MaEVe-style TOML config file (the store to read).
+        #[arg(short, long)]
+        config: Option<PathBuf>,
+        /// The file to write (mode 0600: records hold credentials).
+        #[arg(long)]
+        to: Option<PathBuf>,
+    },
+    /// Store every record of an export (from stdin without --from); importing twice changes nothing.
+    Import {
+        /// A MaEVe-style TOML config file (the store to write).
+        #[arg(short, long)]
+        config: Option<PathBuf>,
+        /// The export file to read.
+        #[arg(long)]
+        from: Option<PathBuf>,
+    },
+    /// Copy every record of one configured store into another.
+    Copy {
+        /// The config file of the store to read.
+        #[arg(long)]
+        from: PathBuf,
+        /// The config file of the store to write.
+        #[arg(long)]
+        to: PathBuf,
     },
 }
 
@@ -64,6 +93,32 @@ async fn main() -> ExitCode {
                 Err(err) => fail(&err),
             }
         }
+        Command::Export { config, to } => {
+            let Some(config) = load(config) else { return ExitCode::FAILURE };
+            manager::logging::init(&config.log);
+            report(manager::transfer::export(config, to).await)
+        }
+        Command::Import { config, from } => {
+            let Some(config) = load(config) else { return ExitCode::FAILURE };
+            manager::logging::init(&config.log);
+            report(manager::transfer::import(config, from).await)
+        }
+        Command::Copy { from, to } => {
+            let (Some(source), Some(target)) = (load(Some(from)), load(Some(to))) else { return ExitCode::FAILURE };
+            manager::logging::init(&target.log);
+            report(manager::transfer::copy(source, target).await)
+        }
+    }
+}
+
+/// A transfer's summary goes to stderr, so that stdout carries only an export.
+fn report(outcome: Result<String, String>) -> ExitCode {
+    match outcome {
+        Ok(summary) => {
+            eprintln!("maeve-manager: {summary}");
+            ExitCode::SUCCESS
+        }
+        Err(err) => fail(&err),
     }
 }
 

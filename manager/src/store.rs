@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use store_core::{Engine, Pruned, Storage, Store, StoreResult, TransactionRetention};
+use store_core::{Engine, ExportImport, Pruned, Storage, Store, StoreResult, TransactionRetention};
 
 use crate::config::{StorageConfig, StorageType};
 use crate::metrics::Metrics;
@@ -149,6 +149,20 @@ impl ConfiguredStore {
     }
 
     pub fn engine(&self) -> &dyn Engine {
+        match self {
+            #[cfg(feature = "memory")]
+            ConfiguredStore::Memory(store) => store.as_ref(),
+            #[cfg(feature = "postgres")]
+            ConfiguredStore::Postgres(store) => store.as_ref(),
+            #[cfg(feature = "sqlite")]
+            ConfiguredStore::Sqlite(store) => store.as_ref(),
+            #[cfg(feature = "mysql")]
+            ConfiguredStore::Mysql(store) => store.as_ref(),
+        }
+    }
+
+    /// Export and import of every record (R12).
+    pub fn transfer(&self) -> &dyn ExportImport {
         match self {
             #[cfg(feature = "memory")]
             ConfiguredStore::Memory(store) => store.as_ref(),
