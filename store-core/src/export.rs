@@ -30,6 +30,13 @@ pub const EXPORT_FORMAT: &str = "maeve-store-export";
 pub const EXPORT_FORMAT_VERSION: u32 = 1;
 /// Records read from the source per call while exporting or copying.
 pub const EXPORT_PAGE_RECORDS: usize = 500;
+/// Transactions per page: each carries its meter values (often a hundred or more), so pages
+/// of them are kept to a few thousand values, and memory flat (a page of 500 held ~100 MiB).
+pub const EXPORT_PAGE_TRANSACTIONS: usize = 20;
+
+fn page_size(kind: RecordKind) -> usize {
+    if kind == RecordKind::Transaction { EXPORT_PAGE_TRANSACTIONS } else { EXPORT_PAGE_RECORDS }
+}
 
 /// The first line of an export.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -187,8 +194,9 @@ impl<'a> Pages<'a> {
     /// The next non-empty page, or `None` when every kind has been read.
     pub async fn next_page(&mut self) -> StoreResult<Option<Vec<Record>>> {
         while let Some(kind) = self.kind {
-            let page = self.source.export_page(kind, self.after.as_ref(), EXPORT_PAGE_RECORDS).await?;
-            if page.len() < EXPORT_PAGE_RECORDS {
+            let limit = page_size(kind);
+            let page = self.source.export_page(kind, self.after.as_ref(), limit).await?;
+            if page.len() < limit {
                 self.kind = self.kinds.next().copied();
                 self.after = None;
             } else {

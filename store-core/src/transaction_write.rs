@@ -65,4 +65,20 @@ impl<'a> TransactionWrite<'a> {
             ended_at: Some(ended_at),
         }
     }
+
+    /// An import: on a store where the transaction has just been deleted, writes `transaction`
+    /// whole, its counts and `ended_at` as given.
+    pub fn import(transaction: &'a crate::Transaction, ended_at: Option<DateTime<Utc>>) -> Self {
+        TransactionWrite {
+            id_token: &transaction.id_token,
+            token_type: &transaction.token_type,
+            start_seq_no: transaction.start_seq_no,
+            ended_seq_no: transaction.ended_seq_no,
+            counts_update: transaction.updated_seq_no_count,
+            offline: transaction.offline,
+            replaces_start: true,
+            replaces_end: true,
+            ended_at,
+        }
+    }
 }

@@ -202,17 +202,7 @@ impl ExportStorage for MySqlStorage {
     /// write uses, in one database transaction.
     async fn import_transaction(&self, transaction: &Transaction, ended_at: Option<DateTime<Utc>>) -> StoreResult<()> {
         let t = transaction;
-        let write = TransactionWrite {
-            id_token: &t.id_token,
-            token_type: &t.token_type,
-            start_seq_no: t.start_seq_no,
-            ended_seq_no: t.ended_seq_no,
-            counts_update: t.updated_seq_no_count,
-            offline: t.offline,
-            replaces_start: true,
-            replaces_end: true,
-            ended_at,
-        };
+        let write = TransactionWrite::import(t, ended_at);
         run!(self, |connection| async {
             let mut db = connection.begin().await?;
             sqlx::query!(

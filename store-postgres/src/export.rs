@@ -194,17 +194,7 @@ impl ExportStorage for PgStorage {
     /// write uses, in one database transaction: readers see the old record or the new one.
     async fn import_transaction(&self, transaction: &Transaction, ended_at: Option<DateTime<Utc>>) -> StoreResult<()> {
         let t = transaction;
-        let write = TransactionWrite {
-            id_token: &t.id_token,
-            token_type: &t.token_type,
-            start_seq_no: t.start_seq_no,
-            ended_seq_no: t.ended_seq_no,
-            counts_update: t.updated_seq_no_count,
-            offline: t.offline,
-            replaces_start: true,
-            replaces_end: true,
-            ended_at,
-        };
+        let write = TransactionWrite::import(t, ended_at);
         let key = ([t.charge_station_id.clone()], [t.transaction_id.clone()]);
         run!(self, |connection| async {
             let mut db = connection.begin().await?;

@@ -195,17 +195,7 @@ impl ExportStorage for SqliteStorage {
     /// write uses, in one write transaction.
     async fn import_transaction(&self, transaction: &Transaction, ended_at: Option<DateTime<Utc>>) -> StoreResult<()> {
         let t = transaction;
-        let write = TransactionWrite {
-            id_token: &t.id_token,
-            token_type: &t.token_type,
-            start_seq_no: t.start_seq_no,
-            ended_seq_no: t.ended_seq_no,
-            counts_update: t.updated_seq_no_count,
-            offline: t.offline,
-            replaces_start: true,
-            replaces_end: true,
-            ended_at,
-        };
+        let write = TransactionWrite::import(t, ended_at);
         let mut db = self.begin_write().await.map_err(map)?;
         sqlx::query!(
             "DELETE FROM meter_value WHERE charge_station_id = ?1 AND transaction_id = ?2",
