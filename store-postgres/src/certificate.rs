@@ -20,7 +20,7 @@ impl CertificateStorage for PgStorage {
     }
 
     async fn lookup_certificate(&self, certificate_hash: &str) -> StoreResult<Option<String>> {
-        let row = run!(self, |connection| {
+        let row = read!(self, |connection| {
             sqlx::query!("SELECT pem FROM certificate WHERE certificate_hash = $1", certificate_hash)
                 .fetch_optional(connection)
         })

@@ -30,7 +30,7 @@ impl ChargeStationAuthStorage for PgStorage {
     }
 
     async fn lookup_charge_station_auth(&self, charge_station_id: &str) -> StoreResult<Option<ChargeStationAuth>> {
-        let row = run!(self, |connection| {
+        let row = read!(self, |connection| {
             sqlx::query!(
                 r#"SELECT security_profile, base64_sha256_password, invalid_username_allowed
                FROM charge_station_auth WHERE charge_station_id = $1"#,
@@ -97,7 +97,7 @@ impl ChargeStationSettingsStorage for PgStorage {
         &self,
         charge_station_id: &str,
     ) -> StoreResult<Option<ChargeStationSettings>> {
-        let rows = run!(self, |connection| {
+        let rows = read!(self, |connection| {
             sqlx::query_as!(
                 SettingRow,
                 r#"SELECT record.charge_station_id,
@@ -120,7 +120,7 @@ impl ChargeStationSettingsStorage for PgStorage {
         page_size: usize,
         previous_charge_station_id: &str,
     ) -> StoreResult<Vec<ChargeStationSettings>> {
-        let rows = run!(self, |connection| {
+        let rows = read!(self, |connection| {
             sqlx::query_as!(
                 SettingRow,
                 r#"WITH page AS (
@@ -178,7 +178,7 @@ impl ChargeStationRuntimeDetailsStorage for PgStorage {
         &self,
         charge_station_id: &str,
     ) -> StoreResult<Option<ChargeStationRuntimeDetails>> {
-        let row = run!(self, |connection| {
+        let row = read!(self, |connection| {
             sqlx::query!(
                 "SELECT ocpp_version FROM charge_station_runtime_details WHERE charge_station_id = $1",
                 charge_station_id,
@@ -245,7 +245,7 @@ impl ChargeStationInstallCertificatesStorage for PgStorage {
         &self,
         charge_station_id: &str,
     ) -> StoreResult<Option<ChargeStationInstallCertificates>> {
-        let rows = run!(self, |connection| {
+        let rows = read!(self, |connection| {
             sqlx::query_as!(
                 InstallCertificateRow,
                 r#"SELECT record.charge_station_id,
@@ -269,7 +269,7 @@ impl ChargeStationInstallCertificatesStorage for PgStorage {
         page_size: usize,
         previous_charge_station_id: &str,
     ) -> StoreResult<Vec<ChargeStationInstallCertificates>> {
-        let rows = run!(self, |connection| {
+        let rows = read!(self, |connection| {
             sqlx::query_as!(
                 InstallCertificateRow,
                 r#"WITH page AS (
@@ -329,7 +329,7 @@ impl ChargeStationTriggerMessageStorage for PgStorage {
         &self,
         charge_station_id: &str,
     ) -> StoreResult<Option<ChargeStationTriggerMessage>> {
-        let row = run!(self, |connection| {
+        let row = read!(self, |connection| {
             sqlx::query_as!(
                 TriggerRow,
                 r#"SELECT charge_station_id, trigger_message, trigger_status, send_after
@@ -348,7 +348,7 @@ impl ChargeStationTriggerMessageStorage for PgStorage {
         page_size: usize,
         previous_charge_station_id: &str,
     ) -> StoreResult<Vec<ChargeStationTriggerMessage>> {
-        let rows = run!(self, |connection| {
+        let rows = read!(self, |connection| {
             sqlx::query_as!(
                 TriggerRow,
                 r#"SELECT charge_station_id, trigger_message, trigger_status, send_after

@@ -12,6 +12,8 @@ pub use store_core::redact_url;
 
 use store_pool::PoolSettings;
 
+use crate::replica::ReplicaSettings;
+
 /// Connection and pool settings. Either `url`, or the separate fields (which also refine a
 /// `url`). `Debug` and every error redact the password.
 #[derive(Clone, Deserialize)]
@@ -46,6 +48,14 @@ pub struct PgStoreConfig {
     /// Close connections this old when next taken or found idle (0: never), so that server-side
     /// memory and configuration changes are picked up.
     pub max_lifetime_ms: u64,
+    /// Streaming replicas that may serve lookups and lists when they have replayed every write
+    /// this store instance made (read-your-writes); each URL names its host, port and database,
+    /// and the credential, TLS and session fields above apply to it as to the primary.
+    pub replica_urls: Vec<String>,
+    /// How often the primary's WAL position and each replica's replay position are read.
+    pub replica_poll_ms: u64,
+    /// A replica further behind the primary than this is not read from.
+    pub max_replica_lag_ms: u64,
 }
 
 impl Default for PgStoreConfig {
@@ -70,8 +80,15 @@ impl Default for PgStoreConfig {
             liveness_check_after_ms: 10_000,
             idle_timeout_ms: 600_000,
             max_lifetime_ms: 1_800_000,
+            replica_urls: Vec::new(),
+            replica_poll_ms: 20,
+            max_replica_lag_ms: 5_000,
         }
     }
+}
+
+fn parse_url(field: &str, url: &str) -> Result<PgConnectOptions, StoreError> {
+    PgConnectOptions::from_str(url).map_err(|_| invalid(field, format!("not a PostgreSQL URL: {}", redact_url(url))))
 }
 
 fn invalid(field: &str, reason: impl std::fmt::Display) -> StoreError {
@@ -87,8 +104,7 @@ impl PgStoreConfig {
     pub fn connect_options(&self) -> Result<PgConnectOptions, StoreError> {
         let mut options = match &self.url {
             // sqlx's parse errors quote no password, but say nothing we need: report our own.
-            Some(url) => PgConnectOptions::from_str(url)
-                .map_err(|_| invalid("url", format!("not a PostgreSQL URL: {}", redact_url(url))))?,
+            Some(url) => parse_url("url", url)?,
             None => PgConnectOptions::new_without_pgpass(),
         };
         if let Some(host) = &self.host {
@@ -100,6 +116,29 @@ impl PgStoreConfig {
         if let Some(database) = &self.database {
             options = options.database(database);
         }
+        self.refine(options)
+    }
+
+    /// Each replica's connect options and its URL without a password (for logs).
+    pub fn replica_connect_options(&self) -> Result<Vec<(PgConnectOptions, String)>, StoreError> {
+        self.replica_urls
+            .iter()
+            .map(|url| Ok((self.refine(parse_url("replica_urls", url)?)?, redact_url(url))))
+            .collect()
+    }
+
+    pub(crate) fn replica_settings(&self) -> Result<ReplicaSettings, StoreError> {
+        if self.replica_poll_ms == 0 {
+            return Err(invalid("replica_poll_ms", "must be at least 1"));
+        }
+        Ok(ReplicaSettings {
+            poll: Duration::from_millis(self.replica_poll_ms),
+            max_lag: Duration::from_millis(self.max_replica_lag_ms),
+        })
+    }
+
+    /// Credentials, TLS and session settings, which the primary and the replicas share.
+    fn refine(&self, mut options: PgConnectOptions) -> Result<PgConnectOptions, StoreError> {
         if let Some(user) = &self.user {
             options = options.username(user);
         }
@@ -176,6 +215,9 @@ impl fmt::Debug for PgStoreConfig {
             .field("liveness_check_after_ms", &self.liveness_check_after_ms)
             .field("idle_timeout_ms", &self.idle_timeout_ms)
             .field("max_lifetime_ms", &self.max_lifetime_ms)
+            .field("replica_urls", &self.replica_urls.iter().map(|url| redact_url(url)).collect::<Vec<_>>())
+            .field("replica_poll_ms", &self.replica_poll_ms)
+            .field("max_replica_lag_ms", &self.max_replica_lag_ms)
             .finish()
     }
 }
@@ -192,6 +234,28 @@ mod tests {
         };
         let shown = format!("{config:?}");
         assert!(!shown.contains("hunter2"), "{shown}");
+    }
+
+    #[test]
+    fn replica_urls_keep_their_host_and_share_the_credentials() {
+        let config = PgStoreConfig {
+            user: Some("app".into()),
+            password: Some("hunter2".into()),
+            replica_urls: vec!["postgres://replica-1:6432/maeve".into()],
+            ..PgStoreConfig::from_url("postgres://primary/maeve")
+        };
+        let replicas = config.replica_connect_options().unwrap();
+        let [(options, name)] = replicas.as_slice() else { panic!("one replica expected: {replicas:?}") };
+        assert_eq!((options.get_host(), options.get_port(), options.get_username()), ("replica-1", 6432, "app"));
+        assert!(!format!("{config:?} {name}").contains("hunter2"));
+    }
+
+    #[test]
+    fn a_bad_replica_url_is_named_without_its_password() {
+        let config =
+            PgStoreConfig { replica_urls: vec!["postgres://app:hunter2@r:port/x".into()], ..PgStoreConfig::default() };
+        let err = config.replica_connect_options().unwrap_err().to_string();
+        assert!(err.contains("replica_urls") && !err.contains("hunter2"), "{err}");
     }
 
     #[test]

@@ -16,7 +16,7 @@ impl ExportStorage for PgStorage {
         after: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<(String, ChargeStationAuth)>> {
-        let rows = run!(self, |connection| sqlx::query!(
+        let rows = run_on_primary!(self, |connection| sqlx::query!(
             r#"SELECT charge_station_id, security_profile, base64_sha256_password, invalid_username_allowed
                FROM charge_station_auth WHERE charge_station_id >= $1 ORDER BY charge_station_id LIMIT $2"#,
             after.unwrap_or_default(),
@@ -43,7 +43,7 @@ impl ExportStorage for PgStorage {
         after: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<(String, ChargeStationRuntimeDetails)>> {
-        let rows = run!(self, |connection| sqlx::query!(
+        let rows = run_on_primary!(self, |connection| sqlx::query!(
             r#"SELECT charge_station_id, ocpp_version FROM charge_station_runtime_details
                WHERE charge_station_id >= $1 ORDER BY charge_station_id LIMIT $2"#,
             after.unwrap_or_default(),
@@ -59,7 +59,7 @@ impl ExportStorage for PgStorage {
     }
 
     async fn export_tokens(&self, after: Option<&str>, limit: usize) -> StoreResult<Vec<Token>> {
-        let rows = run!(self, |connection| sqlx::query_as!(
+        let rows = run_on_primary!(self, |connection| sqlx::query_as!(
             TokenRow,
             r#"SELECT uid, country_code, party_id, token_type, contract_id, visual_number, issuer, group_id, valid,
                       language_code, cache_mode, last_updated
@@ -82,7 +82,7 @@ impl ExportStorage for PgStorage {
         limit: usize,
     ) -> StoreResult<Vec<(Transaction, Option<DateTime<Utc>>)>> {
         let (cs, tx) = after.unwrap_or_default();
-        let rows = run!(self, |connection| sqlx::query_as!(
+        let rows = run_on_primary!(self, |connection| sqlx::query_as!(
             TransactionRow,
             r#"WITH page AS (
                    SELECT * FROM charging_transaction
@@ -114,7 +114,7 @@ impl ExportStorage for PgStorage {
     }
 
     async fn export_certificates(&self, after: Option<&str>, limit: usize) -> StoreResult<Vec<(String, String)>> {
-        let rows = run!(self, |connection| sqlx::query!(
+        let rows = run_on_primary!(self, |connection| sqlx::query!(
             r#"SELECT certificate_hash, pem FROM certificate
                WHERE certificate_hash >= $1 ORDER BY certificate_hash LIMIT $2"#,
             after.unwrap_or_default(),
@@ -134,7 +134,7 @@ impl ExportStorage for PgStorage {
         after: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<(String, OcpiRegistration)>> {
-        let rows = run!(self, |connection| sqlx::query!(
+        let rows = run_on_primary!(self, |connection| sqlx::query!(
             r#"SELECT token, status FROM ocpi_registration WHERE token >= $1 ORDER BY token LIMIT $2"#,
             after.unwrap_or_default(),
             sql_count(limit) + 1,
@@ -153,7 +153,7 @@ impl ExportStorage for PgStorage {
 
     async fn export_parties(&self, after: Option<(&str, &str, &str)>, limit: usize) -> StoreResult<Vec<OcpiParty>> {
         let (role, country_code, party_id) = after.unwrap_or_default();
-        let rows = run!(self, |connection| sqlx::query_as!(
+        let rows = run_on_primary!(self, |connection| sqlx::query_as!(
             PartyRow,
             r#"SELECT role, country_code, party_id, url, token FROM ocpi_party
                WHERE (role, country_code, party_id) >= ($1, $2, $3)
@@ -173,7 +173,7 @@ impl ExportStorage for PgStorage {
     }
 
     async fn export_locations(&self, after: Option<&str>, limit: usize) -> StoreResult<Vec<Location>> {
-        let rows = run!(self, |connection| sqlx::query_as!(
+        let rows = run_on_primary!(self, |connection| sqlx::query_as!(
             LocationRow,
             r#"SELECT id, address, city, latitude, longitude, country, evses AS "evses: Json<Vec<Evse>>",
                       last_updated, name, parking_type, postal_code

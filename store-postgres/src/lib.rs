@@ -3,12 +3,63 @@
 //! the migrations; the offline data in `.sqlx/` lets builds run without a database. It only
 //! stores: the core's [`Store`] validates, traces and measures around it.
 
-/// Runs one statement on a pooled connection, named `$connection` in `$statement` (an
-/// expression whose future runs the statement), again while PostgreSQL aborts it without effect
-/// (each run takes a connection afresh). A connection goes back to the pool only if its run
-/// ended and left it usable: a dropped call discards it. (A macro, not a method taking a
+/// Runs one statement on the primary's pooled connection, named `$connection` in `$statement`
+/// (an expression whose future runs the statement), again while PostgreSQL aborts it without
+/// effect (each run takes a connection afresh). A connection goes back to the pool only if its
+/// run ended and left it usable: a dropped call discards it. With replicas configured, the call
+/// counts as a write for read-your-writes while it runs. (A macro, not a method taking a
 /// closure: a closure's future borrowing the connection it is given cannot be proved `Send`.)
 macro_rules! run {
+    ($storage:expr, |$connection:ident| $statement:expr) => {
+        async {
+            let _write = $storage.begin_write();
+            $crate::retry::retrying(|| async {
+                let mut lease = $storage.pool().acquire().await?;
+                let $connection: &mut sqlx::PgConnection = &mut lease;
+                let result = $statement.await;
+                lease.settle(&result);
+                result
+            })
+            .await
+        }
+    };
+}
+
+/// Runs one read-only statement (a lookup or a list) like [`run!`], on a replica when one may
+/// serve it (see `replica.rs`), else, or when the replica fails, on the primary. (The statement
+/// is expanded once: each `query!` expansion has a record type of its own.)
+macro_rules! read {
+    ($storage:expr, |$connection:ident| $statement:expr) => {
+        async {
+            let mut replica = $storage.replicas().and_then(|replicas| Some((replicas, replicas.for_read()?)));
+            loop {
+                let pool = replica.map_or($storage.pool(), |(_, replica)| replica.pool());
+                let result = $crate::retry::retrying(|| async {
+                    let mut lease = pool.acquire().await?;
+                    let $connection: &mut sqlx::PgConnection = &mut lease;
+                    let result = $statement.await;
+                    lease.settle(&result);
+                    result
+                })
+                .await;
+                match (replica, result) {
+                    (Some((replicas, _)), Ok(value)) => {
+                        replicas.served();
+                        break Ok(value);
+                    }
+                    (Some((replicas, failed)), Err(err)) => {
+                        replicas.failed(failed, &err);
+                        replica = None;
+                    }
+                    (None, result) => break result,
+                }
+            }
+        }
+    };
+}
+
+/// A read on the primary: [`run!`] without counting as a write.
+macro_rules! run_on_primary {
     ($storage:expr, |$connection:ident| $statement:expr) => {
         $crate::retry::retrying(|| async {
             let mut lease = $storage.pool().acquire().await?;
@@ -28,6 +79,7 @@ mod export;
 mod location;
 mod ocpi;
 mod pool;
+mod replica;
 mod retry;
 mod rows;
 #[cfg(feature = "test-support")]
@@ -43,6 +95,8 @@ use store_core::{Clock, Storage, Store, StoreResult};
 
 pub use config::{PgStoreConfig, redact_url};
 pub use pool::{ConnectionPool, Lease, PgConnect};
+pub use replica::{ReadRoutes, ReplicaSettings};
+use replica::{Replicas, WriteGuard};
 pub use store_pool::PoolStatus;
 
 /// The embedded, reversible migrations (also usable by `sqlx migrate run`).
@@ -53,6 +107,7 @@ pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 #[derive(Debug, Clone)]
 pub struct PgStorage {
     pool: ConnectionPool,
+    replicas: Option<Arc<Replicas>>,
 }
 
 /// The PostgreSQL engine: [`PgStorage`] behind the core's layers.
@@ -68,13 +123,44 @@ impl PgStorage {
     /// A pool as `config` says. Connections are opened when calls need them, so this fails only
     /// on a bad configuration; `health()` tells whether the database answers.
     pub fn connect_lazy(config: &PgStoreConfig) -> StoreResult<Self> {
-        Self::connect_lazy_with(config, config.connect_options()?)
+        let storage = Self::connect_lazy_with(config, config.connect_options()?)?;
+        let replicas = config.replica_connect_options()?;
+        if replicas.is_empty() {
+            return Ok(storage);
+        }
+        storage.with_replicas(config, replicas)
     }
 
     /// A pool sized and timed as `config` says, whose connections use `options` (tests and
     /// benchmarks change server settings or go through a proxy).
     pub fn connect_lazy_with(config: &PgStoreConfig, options: PgConnectOptions) -> StoreResult<Self> {
-        Ok(PgStorage { pool: ConnectionPool::new(PgConnect::new(options), config.pool_settings()?) })
+        Ok(PgStorage { pool: ConnectionPool::new(PgConnect::new(options), config.pool_settings()?), replicas: None })
+    }
+
+    /// This storage reading from the streaming replicas `replicas` (connect options and a name
+    /// for logs, without a password) when read-your-writes allows, pooled and polled as
+    /// `config` says.
+    pub fn with_replicas(self, config: &PgStoreConfig, replicas: Vec<(PgConnectOptions, String)>) -> StoreResult<Self> {
+        let settings = config.pool_settings()?;
+        let pools = replicas
+            .into_iter()
+            .map(|(options, name)| (ConnectionPool::new(PgConnect::new(options), settings.clone()), name))
+            .collect();
+        let routing = Replicas::new(self.pool.clone(), pools, config.replica_settings()?);
+        Ok(PgStorage { replicas: Some(Arc::new(routing)), ..self })
+    }
+
+    /// Where reads went, when replicas are configured.
+    pub fn read_routes(&self) -> Option<ReadRoutes> {
+        self.replicas.as_ref().map(|replicas| replicas.routes())
+    }
+
+    fn replicas(&self) -> Option<&Arc<Replicas>> {
+        self.replicas.as_ref()
+    }
+
+    fn begin_write(&self) -> Option<WriteGuard<'_>> {
+        self.replicas.as_ref().map(|replicas| replicas.begin_write())
     }
 
     /// Connects and checks that the database answers.
@@ -95,6 +181,7 @@ impl PgStorage {
 
     /// Applies every pending migration, under sqlx's advisory lock (safe with several replicas).
     pub async fn migrate(&self) -> StoreResult<()> {
+        let _write = self.begin_write();
         let mut lease = self.pool.acquire().await.map_err(error::map)?;
         let result = MIGRATOR.run_direct(None, &mut *lease, false).await;
         if result.is_ok() {
@@ -105,12 +192,17 @@ impl PgStorage {
 
     /// One cheap round trip.
     pub async fn health(&self) -> StoreResult<()> {
-        run!(self, |connection| sqlx::query!("SELECT 1 AS one").fetch_one(connection)).await.map_err(error::map)?;
+        run_on_primary!(self, |connection| sqlx::query!("SELECT 1 AS one").fetch_one(connection))
+            .await
+            .map_err(error::map)?;
         Ok(())
     }
 
     /// Closes idle connections now and the others as their calls end.
     pub async fn close(&self) {
+        if let Some(replicas) = &self.replicas {
+            replicas.close().await;
+        }
         self.pool.close().await;
     }
 }

@@ -38,7 +38,7 @@ impl LocationStorage for PgStorage {
     }
 
     async fn lookup_location(&self, location_id: &str) -> StoreResult<Option<Location>> {
-        let row = run!(self, |connection| {
+        let row = read!(self, |connection| {
             sqlx::query_as!(
                 LocationRow,
                 r#"SELECT id, address, city, latitude, longitude, country, evses AS "evses: Json<Vec<Evse>>",
@@ -54,7 +54,7 @@ impl LocationStorage for PgStorage {
     }
 
     async fn list_locations(&self, offset: usize, limit: usize) -> StoreResult<Vec<Location>> {
-        let rows = run!(self, |connection| {
+        let rows = read!(self, |connection| {
             sqlx::query_as!(
                 LocationRow,
                 r#"SELECT id, address, city, latitude, longitude, country, evses AS "evses: Json<Vec<Evse>>",

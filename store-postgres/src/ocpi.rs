@@ -23,7 +23,7 @@ impl OcpiStorage for PgStorage {
     }
 
     async fn get_registration_details(&self, token: &str) -> StoreResult<Option<OcpiRegistration>> {
-        let row = run!(self, |connection| {
+        let row = read!(self, |connection| {
             sqlx::query!("SELECT status FROM ocpi_registration WHERE token = $1", token).fetch_optional(connection)
         })
         .await
@@ -68,7 +68,7 @@ impl OcpiStorage for PgStorage {
         country_code: &str,
         party_id: &str,
     ) -> StoreResult<Option<OcpiParty>> {
-        let row = run!(self, |connection| {
+        let row = read!(self, |connection| {
             sqlx::query_as!(
                 PartyRow,
                 r#"SELECT role, country_code, party_id, url, token FROM ocpi_party
@@ -85,7 +85,7 @@ impl OcpiStorage for PgStorage {
     }
 
     async fn list_party_details_for_role(&self, role: &str) -> StoreResult<Vec<OcpiParty>> {
-        let rows = run!(self, |connection| {
+        let rows = read!(self, |connection| {
             sqlx::query_as!(
                 PartyRow,
                 r#"SELECT role, country_code, party_id, url, token FROM ocpi_party

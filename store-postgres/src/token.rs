@@ -39,7 +39,7 @@ impl TokenStorage for PgStorage {
     }
 
     async fn lookup_token(&self, token_uid: &str) -> StoreResult<Option<Token>> {
-        let row = run!(self, |connection| {
+        let row = read!(self, |connection| {
             sqlx::query_as!(
                 TokenRow,
                 r#"SELECT uid, country_code, party_id, token_type, contract_id, visual_number, issuer, group_id, valid,
@@ -55,7 +55,7 @@ impl TokenStorage for PgStorage {
     }
 
     async fn list_tokens(&self, offset: usize, limit: usize) -> StoreResult<Vec<Token>> {
-        let rows = run!(self, |connection| {
+        let rows = read!(self, |connection| {
             sqlx::query_as!(
                 TokenRow,
                 r#"SELECT uid, country_code, party_id, token_type, contract_id, visual_number, issuer, group_id, valid,

@@ -92,7 +92,7 @@ impl PgStorage {
 
 impl TransactionStorage for PgStorage {
     async fn transactions(&self) -> StoreResult<Vec<Transaction>> {
-        let rows = run!(self, |connection| {
+        let rows = read!(self, |connection| {
             sqlx::query_as!(
             TransactionRow,
             r#"SELECT t.charge_station_id, t.transaction_id, t.id_token, t.token_type, t.start_seq_no, t.ended_seq_no,
@@ -117,7 +117,7 @@ impl TransactionStorage for PgStorage {
         charge_station_id: &str,
         transaction_id: &str,
     ) -> StoreResult<Option<Transaction>> {
-        let rows = run!(self, |connection| {
+        let rows = read!(self, |connection| {
             sqlx::query_as!(
             TransactionRow,
             r#"SELECT t.charge_station_id, t.transaction_id, t.id_token, t.token_type, t.start_seq_no, t.ended_seq_no,

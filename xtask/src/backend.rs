@@ -31,9 +31,14 @@ impl Backend {
         }
     }
 
-    /// The example that runs the whole conformance suite on this backend.
-    pub fn conformance_example(self) -> String {
-        format!("{}_conformance", self.name())
+    /// The examples that run the whole conformance suite on this backend: PostgreSQL's runs
+    /// it again reading from a streaming replica (on a primary and replica it starts itself).
+    pub fn conformance_examples(self) -> Vec<String> {
+        let mut examples = vec![format!("{}_conformance", self.name())];
+        if self == Backend::Postgres {
+            examples.push("postgres_replica_conformance".to_owned());
+        }
+        examples
     }
 }
 

@@ -3,7 +3,7 @@
 use crate::backend::BackendChoice;
 use crate::command::{Result, cargo, exec};
 use crate::conformance::run_suite;
-use crate::{api_check, bench, chaos, codegen, dependencies, layering};
+use crate::{api_check, bench, chaos, codegen, db, dependencies, layering};
 
 /// Needs DATABASE_URL and MYSQL_URL (the PostgreSQL and MariaDB/MySQL tests fail without them,
 /// saying how to get one).
@@ -14,6 +14,7 @@ pub fn run() -> Result {
     exec(&mut cargo(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
     codegen::run(codegen::Args::check())?;
     exec(&mut cargo(["test", "--workspace"]))?;
+    db::check_up_with_replica()?;
     memory_only_manager_has_no_sqlx()?;
     // Without the tests' dev-dependencies, which enable features (tokio's io-util) the service
     // itself must ask for.

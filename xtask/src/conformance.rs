@@ -23,22 +23,23 @@ pub fn run_suite(choice: BackendChoice, cases: Option<u32>, histories: Option<u3
     let mut lines = Vec::new();
     let mut failed = Vec::new();
     for backend in choice.backends() {
-        let example = backend.conformance_example();
-        let mut command = cargo(["run", "--quiet", "--example", &example, "--"]);
-        if let Some(cases) = cases {
-            command.args(["--cases", &cases.to_string()]);
-        }
-        if let Some(histories) = histories {
-            command.args(["--histories", &histories.to_string()]);
-        }
-        let output = command
-            .stderr(Stdio::inherit())
-            .output()
-            .map_err(|err| format!("running the {} conformance example: {err}", backend.name()))?;
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        lines.extend(stdout.lines().map(str::to_owned));
-        if !output.status.success() {
-            failed.push(backend.name());
+        for example in backend.conformance_examples() {
+            let mut command = cargo(["run", "--quiet", "--example", &example, "--"]);
+            if let Some(cases) = cases {
+                command.args(["--cases", &cases.to_string()]);
+            }
+            if let Some(histories) = histories {
+                command.args(["--histories", &histories.to_string()]);
+            }
+            let output = command
+                .stderr(Stdio::inherit())
+                .output()
+                .map_err(|err| format!("running the {example} conformance example: {err}"))?;
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            lines.extend(stdout.lines().map(str::to_owned));
+            if !output.status.success() {
+                failed.push(example);
+            }
         }
     }
     for line in &lines {

@@ -14,21 +14,14 @@ pub struct ThrowawayCluster {
     dir: TempDir,
     bin: PathBuf,
     port: u16,
+    /// Server settings beyond the common ones (`name=value`).
+    settings: Vec<String>,
 }
 
 impl ThrowawayCluster {
     /// Creates and starts a cluster (trust authentication, user `postgres`).
     pub fn start(prefix: &str) -> Result<Self, String> {
-        let bin = newest_bin_dir()?;
-        let dir = tempfile::Builder::new()
-            .prefix(&format!("maeve-pg-{prefix}-"))
-            .tempdir()
-            .map_err(|err| format!("cannot create a temporary directory: {err}"))?;
-        if is_root() {
-            run(Command::new("chown").args(["postgres:", "--"]).arg(dir.path()))?;
-        }
-        let port = free_port()?;
-        let cluster = ThrowawayCluster { dir, bin, port };
+        let cluster = Self::empty(prefix, &[])?;
         let data = cluster.data();
         cluster.pg(
             "initdb",
@@ -49,14 +42,61 @@ impl ThrowawayCluster {
         Ok(cluster)
     }
 
+    /// A streaming replica of this server (`pg_basebackup -R`, hot standby) on a port of its
+    /// own, started with the extra `settings` (e.g. `recovery_min_apply_delay=50ms`) once it
+    /// accepts connections.
+    pub fn start_replica(&self, prefix: &str, settings: &[&str]) -> Result<Self, String> {
+        let replica = Self::empty(prefix, settings)?;
+        let port = self.port.to_string();
+        replica.pg(
+            "pg_basebackup",
+            &[
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &port,
+                "-U",
+                "postgres",
+                "-D",
+                &replica.data(),
+                "-R",
+                "-X",
+                "stream",
+                "-c",
+                "fast",
+                "--no-sync",
+            ],
+        )?;
+        replica.start_server()?;
+        Ok(replica)
+    }
+
+    /// A directory owned by the cluster's user and a free port, no data yet.
+    fn empty(prefix: &str, settings: &[&str]) -> Result<Self, String> {
+        let bin = newest_bin_dir()?;
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("maeve-pg-{prefix}-"))
+            .tempdir()
+            .map_err(|err| format!("cannot create a temporary directory: {err}"))?;
+        if is_root() {
+            run(Command::new("chown").args(["postgres:", "--"]).arg(dir.path()))?;
+        }
+        let port = free_port()?;
+        Ok(ThrowawayCluster { dir, bin, port, settings: settings.iter().map(|&setting| setting.to_owned()).collect() })
+    }
+
     /// Starts the stopped (or killed) server again, once it accepts connections: after a kill,
     /// once crash recovery is done.
     pub fn start_server(&self) -> Result<(), String> {
-        let options = format!(
+        let mut options = format!(
             "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=40",
             self.port,
             self.dir.path().display()
         );
+        for setting in &self.settings {
+            options.push_str(" -c ");
+            options.push_str(setting);
+        }
         self.pg("pg_ctl", &["-D", &self.data(), "-o", &options, "-l", &self.log(), "-w", "-t", "60", "start"])
     }
 

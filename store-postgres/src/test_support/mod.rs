@@ -46,7 +46,11 @@ pub struct ScratchSchema {
 impl ScratchSchema {
     /// Creates an empty schema in the `DATABASE_URL` database.
     pub async fn create(prefix: &str) -> Result<Self, String> {
-        let url = database_url()?;
+        Self::create_on(database_url()?, prefix).await
+    }
+
+    /// Creates an empty schema in the database at `url`.
+    pub async fn create_on(url: String, prefix: &str) -> Result<Self, String> {
         let admin_options = PgStoreConfig::from_url(url.clone())
             .connect_options()
             .map_err(|err| err.to_string())?
@@ -97,6 +101,25 @@ impl ScratchSchema {
         let config = self.config(max_connections);
         let options = self.connect_options_as_configured(&config)?;
         Ok(PgStorage::connect_lazy_with(&config, options).map_err(|err| err.to_string())?.into_store(clock))
+    }
+
+    /// A migrated store on this schema that reads from the streaming replica at `replica_url`
+    /// (through this schema too) when read-your-writes allows, configured by `config`, with the
+    /// server's own commit settings.
+    pub async fn store_with_replica(
+        &self,
+        clock: Arc<dyn Clock>,
+        config: &PgStoreConfig,
+        replica_url: &str,
+    ) -> Result<PgStore, String> {
+        // The server's own commit settings: an asynchronous commit reaches a replica only
+        // when the WAL writer flushes it, up to `wal_writer_delay` later.
+        let options = self.connect_options_as_configured(config)?;
+        let storage = PgStorage::connect_lazy_with(config, options).map_err(|err| err.to_string())?;
+        storage.migrate().await.map_err(|err| format!("migrating schema {}: {err}", self.name))?;
+        let replica_config = PgStoreConfig { url: Some(replica_url.to_owned()), ..config.clone() };
+        let replica = (self.connect_options(&replica_config)?, redact_url(replica_url));
+        Ok(storage.with_replicas(config, vec![replica]).map_err(|err| err.to_string())?.into_store(clock))
     }
 
     /// A migrated store on this schema.

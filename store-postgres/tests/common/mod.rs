@@ -18,3 +18,40 @@ pub fn postgres() -> impl Backend + 'static {
 pub fn memory() -> impl Backend + 'static {
     FnBackend::new("memory", |clock| async move { Ok(Instance::new(Arc::new(store_memory::memory_store(clock)))) })
 }
+
+/// PostgreSQL reading from a streaming replica when read-your-writes allows: a fresh schema
+/// per instance on `primary_url`, read through `replica_url` too. Each instance adds where its
+/// reads went to `routes`.
+pub fn postgres_with_replica(
+    primary_url: String,
+    replica_url: String,
+    routes: Arc<std::sync::Mutex<store_postgres::ReadRoutes>>,
+) -> impl Backend + 'static {
+    FnBackend::new("postgres+replica", move |clock| {
+        let (primary_url, replica_url, routes) = (primary_url.clone(), replica_url.clone(), routes.clone());
+        async move {
+            let schema = store_postgres::test_support::ScratchSchema::create_on(primary_url, "conformance").await?;
+            // Polled often, so that a replica catches up within a scenario and serves reads.
+            let config = store_postgres::PgStoreConfig { replica_poll_ms: 2, ..schema.config(8) };
+            let store = match schema.store_with_replica(clock, &config, &replica_url).await {
+                Ok(store) => store,
+                Err(err) => {
+                    schema.drop_now().await;
+                    return Err(err);
+                }
+            };
+            let storage = store.storage().clone();
+            let teardown = Box::pin(async move {
+                if let Some(seen) = storage.read_routes() {
+                    let mut total = routes.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                    total.replica += seen.replica;
+                    total.primary += seen.primary;
+                    total.replica_failures += seen.replica_failures;
+                }
+                storage.close().await;
+                schema.drop_now().await;
+            });
+            Ok(Instance::with_teardown(Arc::new(store), teardown))
+        }
+    })
+}

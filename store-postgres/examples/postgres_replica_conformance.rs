@@ -1,0 +1,47 @@
+//! `cargo run -p store-postgres --example postgres_replica_conformance [-- --cases N]`: the whole
+//! conformance suite on PostgreSQL reading from a streaming replica, on a throwaway primary and
+//! replica this process starts and removes (the shared server is not used), ending in its
+//! summary line and where reads went.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+
+use store_conformance::summary::Budget;
+use store_postgres::ReadRoutes;
+use store_postgres::test_support::ThrowawayCluster;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let clusters = ThrowawayCluster::start("conformance-primary")
+        .and_then(|primary| Ok((primary.start_replica("conformance-replica", &[])?, primary)));
+    let (replica, primary) = match clusters {
+        Ok(clusters) => clusters,
+        Err(err) => {
+            println!("conformance: postgres+replica: cannot start a primary and a replica: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let routes = Arc::new(Mutex::new(ReadRoutes::default()));
+    let code = store_conformance::summary::main(
+        Arc::new(common::postgres_with_replica(primary.url(), replica.url(), routes.clone())),
+        Arc::new(common::memory()),
+        // As on PostgreSQL alone (postgres_conformance), with fewer model cases: the statements
+        // are the same; what is new is where reads go.
+        Budget { model_cases: 32, mutant_model_cases: 16, histories: 500, mutant_histories: 1_000 },
+    )
+    .await;
+    let routes = *routes.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    eprintln!(
+        "conformance: postgres+replica: reads served by the replica {}, by the primary {} ({} after a replica failure)",
+        routes.replica, routes.primary, routes.replica_failures
+    );
+    drop((replica, primary));
+    if routes.replica == 0 {
+        println!("conformance: postgres+replica: the replica served no read, so the suite did not test it");
+        return ExitCode::FAILURE;
+    }
+    code
+}
