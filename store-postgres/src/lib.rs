@@ -155,6 +155,12 @@ impl PgStorage {
         self.replicas.as_ref().map(|replicas| replicas.routes())
     }
 
+    /// Whether a read starting now would go to a replica: the routing decision every lookup and
+    /// list makes, without the read (for health pages and for measuring the decision's cost).
+    pub fn would_read_from_replica(&self) -> bool {
+        self.replicas.as_ref().is_some_and(|replicas| replicas.would_choose())
+    }
+
     fn replicas(&self) -> Option<&Arc<Replicas>> {
         self.replicas.as_ref()
     }

@@ -143,6 +143,11 @@ impl Replicas {
         chosen
     }
 
+    pub(crate) fn would_choose(self: &Arc<Self>) -> bool {
+        self.start_poller();
+        self.choose().is_some()
+    }
+
     fn choose(&self) -> Option<&Replica> {
         if self.writes_in_flight.load(SeqCst) > 0 {
             return None;

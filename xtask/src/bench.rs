@@ -223,6 +223,18 @@ fn build_report(figures: &BTreeMap<String, f64>, pgbench_tps: &BTreeMap<u32, f64
     if let Some(value) = ratios.get("pg_lookup_token_tps_c8_vs_pgbench").copied() {
         ratios.insert("pg_lookup_tps_c8_vs_pgbench".into(), value);
     }
+    let _ = writeln!(md, "\n## Read replica (throwaway primary and replica on this machine)\n");
+    let _ = writeln!(md, "| lookup_token | primary only | with a replica | with / without |");
+    let _ = writeln!(md, "|---|---:|---:|---:|");
+    for tasks in [1, 8] {
+        let primary = ops_per_s(get(&format!("replica_lookup_token/primary/{tasks}"))?);
+        let replica = ops_per_s(get(&format!("replica_lookup_token/replica/{tasks}"))?);
+        ratios.insert(format!("replica_vs_primary_lookup_ops_c{tasks}"), replica / primary);
+        let _ = writeln!(md, "| {tasks} task(s), ops/s | {primary:.0} | {replica:.0} | {:.2}× |", replica / primary);
+    }
+    let decide = get("replica_routing/decide")?;
+    ratios.insert("replica_routing_decision_ns".into(), decide);
+    let _ = writeln!(md, "\nThe routing decision per read (freshness check): {decide:.0} ns.");
     let _ = writeln!(md, "\n## Scaling\n");
     let _ = writeln!(md, "| what | memory | postgres | sqlite | mysql |");
     let _ = writeln!(md, "|---|---:|---:|---:|---:|");
@@ -383,6 +395,7 @@ pub fn run(args: Args) -> Result {
         bench_target("store", &server_url, args.quick, &[])?;
         let pgbench_env = [("MAEVE_PGBENCH", &*binary.to_string_lossy()), ("MAEVE_PGBENCH_URL", &*scratch.url)];
         bench_target("interleaved", &server_url, args.quick, &pgbench_env)?;
+        bench_target("replica", &server_url, args.quick, &[])?;
         Ok(tps)
     })();
     runtime.block_on(scratch.drop())?;

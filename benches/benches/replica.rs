@@ -1,0 +1,100 @@
+//! Token lookups with and without a streaming replica, in one run: a throwaway primary and a
+//! replica of it (both on this machine, so this shows the cost of the routing, not the scale a
+//! second server brings), one store reading only from the primary and one whose reads the
+//! replica may serve; and the routing decision alone. `cargo xtask bench` runs this.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use store_conformance::fixtures::token;
+use store_core::{SystemClock, TokenStore};
+use store_postgres::PgStore;
+use store_postgres::test_support::{ScratchSchema, ThrowawayCluster};
+use tokio::runtime::Runtime;
+
+const TOKENS: u32 = 1_000;
+
+fn runtime() -> Runtime {
+    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime")
+}
+
+/// `iters` lookups spread over `tasks` tasks; the wall time.
+async fn lookups(store: &PgStore, iters: u64, tasks: u64) -> Duration {
+    let start = Instant::now();
+    let handles: Vec<_> = (0..tasks)
+        .map(|task| {
+            let store = store.clone();
+            let share = iters / tasks + u64::from(task < iters % tasks);
+            tokio::spawn(async move {
+                for i in 0..share {
+                    let uid = format!("uid-{:05}", (task * 7919 + i) % u64::from(TOKENS));
+                    store.lookup_token(&uid).await.expect("lookup").expect("a stored token");
+                }
+            })
+        })
+        .collect();
+    for handle in handles {
+        handle.await.expect("task");
+    }
+    start.elapsed()
+}
+
+fn replica(c: &mut Criterion) {
+    let rt = runtime();
+    let primary = ThrowawayCluster::start("bench-primary").expect("a throwaway primary");
+    let replica = primary.start_replica("bench-replica", &[]).expect("a replica");
+    let (schema, direct, routed) = rt.block_on(async {
+        let schema = ScratchSchema::create_on(primary.url(), "bench_replica").await.expect("schema");
+        let direct = schema.store_as_configured(Arc::new(SystemClock), 16).await.expect("store");
+        for n in 0..TOKENS {
+            direct.set_token(&token(&format!("uid-{n:05}"))).await.expect("set");
+        }
+        let config = schema.config(16);
+        let routed = schema.store_with_replica(Arc::new(SystemClock), &config, &replica.url()).await.expect("store");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !routed.storage().would_read_from_replica() {
+            assert!(Instant::now() < deadline, "the replica did not catch up within 30 s");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        (schema, direct, routed)
+    });
+
+    let mut group = c.benchmark_group("replica_lookup_token");
+    group.throughput(Throughput::Elements(1));
+    for tasks in [1u64, 8] {
+        for (id, store) in [("primary", &direct), ("replica", &routed)] {
+            group.bench_function(BenchmarkId::new(id, tasks), |b| {
+                b.to_async(&rt).iter_custom(|iters| async move { lookups(store, iters, tasks).await })
+            });
+        }
+    }
+    group.finish();
+    let routes = routed.storage().read_routes().expect("replicas configured");
+    assert!(routes.replica > routes.primary, "the replica store read mostly from the primary: {routes:?}");
+
+    let mut group = c.benchmark_group("replica_routing");
+    group.bench_function("decide", |b| {
+        let _runtime = rt.enter();
+        b.iter(|| routed.storage().would_read_from_replica())
+    });
+    group.finish();
+
+    rt.block_on(async {
+        routed.storage().close().await;
+        direct.storage().close().await;
+        schema.drop_now().await;
+    });
+}
+
+fn config() -> Criterion {
+    let criterion = Criterion::default().configure_from_args();
+    if std::env::var_os("MAEVE_BENCH_QUICK").is_some() {
+        criterion.sample_size(10).warm_up_time(Duration::from_millis(200)).measurement_time(Duration::from_millis(500))
+    } else {
+        criterion.sample_size(20).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(3))
+    }
+}
+
+criterion_group! { name = benches; config = config(); targets = replica }
+criterion_main!(benches);
