@@ -28,6 +28,8 @@
 //! url = "postgres://maeve@db/maeve?sslmode=verify-full"   # DATABASE_URL overrides it
 //! password_file = "/run/secrets/db"
 //! run_migrations = true
+//! replica_urls = ["postgres://maeve@db-replica/maeve"]   # reads with read-your-writes (README)
+//! transaction_pooling = false  # true behind PgBouncer in transaction mode (docs/SCALE_OUT.md)
 //!
 //! [storage.mysql]             # MariaDB or MySQL
 //! url = "mysql://maeve@db:3306/maeve"
@@ -420,6 +422,20 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.contains("hots") && !err.contains("hunter2"), "{err}");
+    }
+
+    #[cfg(feature = "postgres")]
+    #[test]
+    fn postgres_replicas_and_transaction_pooling_are_configurable() {
+        let config = Config::parse(
+            "[storage]\ntype = \"postgres\"\n[storage.postgres]\nhost = \"pgbouncer\"\ntransaction_pooling = true\n\
+             replica_urls = [\"postgres://maeve:hunter2@replica-1/maeve\"]\nmax_replica_lag_ms = 1000\n",
+        )
+        .unwrap();
+        let store = &config.storage.postgres.store;
+        assert!(store.transaction_pooling);
+        assert_eq!((store.replica_urls.len(), store.max_replica_lag_ms, store.replica_poll_ms), (1, 1000, 20));
+        assert!(!format!("{config:?}").contains("hunter2"));
     }
 
     #[cfg(feature = "mysql")]

@@ -38,6 +38,10 @@ pub struct PgStoreConfig {
     pub application_name: String,
     /// Prepared statements cached per connection; 0 for PgBouncer transaction pooling.
     pub statement_cache_capacity: usize,
+    /// Connections go through a pooler in transaction mode (PgBouncer `pool_mode =
+    /// transaction`): every store call runs in an explicit transaction, so that its round trips
+    /// stay on one server connection (docs/SCALE_OUT.md).
+    pub transaction_pooling: bool,
     /// Ping each connection before handing it out. Off by default: the ping is a round trip
     /// per store call; connections idle past `liveness_check_after_ms` are pinged anyway.
     pub test_before_acquire: bool,
@@ -76,6 +80,7 @@ impl Default for PgStoreConfig {
             statement_timeout_ms: 30_000,
             application_name: "maeve-store".to_owned(),
             statement_cache_capacity: 256,
+            transaction_pooling: false,
             test_before_acquire: false,
             liveness_check_after_ms: 10_000,
             idle_timeout_ms: 600_000,
@@ -117,6 +122,14 @@ impl PgStoreConfig {
             options = options.database(database);
         }
         self.refine(options)
+    }
+
+    /// This configuration for connections through PgBouncer in transaction pooling mode
+    /// (docs/SCALE_OUT.md): each call in an explicit transaction, no statement cache, and no
+    /// `statement_timeout` sent as a startup option (PgBouncer must be told to ignore
+    /// `options`; set the timeout on the role or database instead).
+    pub fn pgbouncer_transaction_mode(self) -> Self {
+        PgStoreConfig { transaction_pooling: true, statement_cache_capacity: 0, statement_timeout_ms: 0, ..self }
     }
 
     /// Each replica's connect options and its URL without a password (for logs).
@@ -211,6 +224,7 @@ impl fmt::Debug for PgStoreConfig {
             .field("statement_timeout_ms", &self.statement_timeout_ms)
             .field("application_name", &self.application_name)
             .field("statement_cache_capacity", &self.statement_cache_capacity)
+            .field("transaction_pooling", &self.transaction_pooling)
             .field("test_before_acquire", &self.test_before_acquire)
             .field("liveness_check_after_ms", &self.liveness_check_after_ms)
             .field("idle_timeout_ms", &self.idle_timeout_ms)

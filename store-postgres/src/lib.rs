@@ -3,45 +3,62 @@
 //! the migrations; the offline data in `.sqlx/` lets builds run without a database. It only
 //! stores: the core's [`Store`] validates, traces and measures around it.
 
-/// Runs one statement on the primary's pooled connection, named `$connection` in `$statement`
-/// (an expression whose future runs the statement), again while PostgreSQL aborts it without
-/// effect (each run takes a connection afresh). A connection goes back to the pool only if its
-/// run ended and left it usable: a dropped call discards it. With replicas configured, the call
-/// counts as a write for read-your-writes while it runs. (A macro, not a method taking a
-/// closure: a closure's future borrowing the connection it is given cannot be proved `Send`.)
+/// Runs `$statement` (an expression whose future runs the store call's statements on
+/// `$connection`) on a connection from `$pool`, again while PostgreSQL aborts it without effect
+/// (each run takes a connection afresh). A connection goes back to the pool only if its run ended
+/// and left it usable: a dropped call discards it. Behind a transaction pooler the call runs in
+/// an explicit transaction, so that all its round trips (sqlx prepares in one and executes in
+/// the next) stay on one server connection. (Macros, not methods taking a closure: a closure's
+/// future borrowing the connection it is given cannot be proved `Send`; and each `query!`
+/// expansion has a record type of its own, so the statement is expanded once.)
+macro_rules! on_pool {
+    ($storage:expr, $pool:expr, |$connection:ident| $statement:expr) => {
+        $crate::retry::retrying(|| async {
+            let mut lease = $pool.acquire().await?;
+            let result = async {
+                let mut transaction = None;
+                let $connection: &mut sqlx::PgConnection = if $storage.transaction_pooling() {
+                    &mut *transaction.insert(sqlx::Connection::begin(&mut *lease).await?)
+                } else {
+                    &mut lease
+                };
+                let result = $statement.await;
+                match (transaction, result) {
+                    (Some(transaction), Ok(value)) => transaction.commit().await.map(|()| value),
+                    (Some(transaction), Err(err)) => {
+                        let _ = transaction.rollback().await;
+                        Err(err)
+                    }
+                    (None, result) => result,
+                }
+            }
+            .await;
+            lease.settle(&result);
+            result
+        })
+    };
+}
+
+/// Runs one store call on the primary (see [`on_pool!`]); with replicas configured, it counts
+/// as a write for read-your-writes while it runs.
 macro_rules! run {
     ($storage:expr, |$connection:ident| $statement:expr) => {
         async {
             let _write = $storage.begin_write();
-            $crate::retry::retrying(|| async {
-                let mut lease = $storage.pool().acquire().await?;
-                let $connection: &mut sqlx::PgConnection = &mut lease;
-                let result = $statement.await;
-                lease.settle(&result);
-                result
-            })
-            .await
+            on_pool!($storage, $storage.pool(), |$connection| $statement).await
         }
     };
 }
 
 /// Runs one read-only statement (a lookup or a list) like [`run!`], on a replica when one may
-/// serve it (see `replica.rs`), else, or when the replica fails, on the primary. (The statement
-/// is expanded once: each `query!` expansion has a record type of its own.)
+/// serve it (see `replica.rs`), else, or when the replica fails, on the primary.
 macro_rules! read {
     ($storage:expr, |$connection:ident| $statement:expr) => {
         async {
             let mut replica = $storage.replicas().and_then(|replicas| Some((replicas, replicas.for_read()?)));
             loop {
                 let pool = replica.map_or($storage.pool(), |(_, replica)| replica.pool());
-                let result = $crate::retry::retrying(|| async {
-                    let mut lease = pool.acquire().await?;
-                    let $connection: &mut sqlx::PgConnection = &mut lease;
-                    let result = $statement.await;
-                    lease.settle(&result);
-                    result
-                })
-                .await;
+                let result = on_pool!($storage, pool, |$connection| $statement).await;
                 match (replica, result) {
                     (Some((replicas, _)), Ok(value)) => {
                         replicas.served();
@@ -61,13 +78,7 @@ macro_rules! read {
 /// A read on the primary: [`run!`] without counting as a write.
 macro_rules! run_on_primary {
     ($storage:expr, |$connection:ident| $statement:expr) => {
-        $crate::retry::retrying(|| async {
-            let mut lease = $storage.pool().acquire().await?;
-            let $connection: &mut sqlx::PgConnection = &mut lease;
-            let result = $statement.await;
-            lease.settle(&result);
-            result
-        })
+        on_pool!($storage, $storage.pool(), |$connection| $statement)
     };
 }
 
@@ -108,6 +119,7 @@ pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 pub struct PgStorage {
     pool: ConnectionPool,
     replicas: Option<Arc<Replicas>>,
+    transaction_pooling: bool,
 }
 
 /// The PostgreSQL engine: [`PgStorage`] behind the core's layers.
@@ -134,7 +146,11 @@ impl PgStorage {
     /// A pool sized and timed as `config` says, whose connections use `options` (tests and
     /// benchmarks change server settings or go through a proxy).
     pub fn connect_lazy_with(config: &PgStoreConfig, options: PgConnectOptions) -> StoreResult<Self> {
-        Ok(PgStorage { pool: ConnectionPool::new(PgConnect::new(options), config.pool_settings()?), replicas: None })
+        Ok(PgStorage {
+            pool: ConnectionPool::new(PgConnect::new(options), config.pool_settings()?),
+            replicas: None,
+            transaction_pooling: config.transaction_pooling,
+        })
     }
 
     /// This storage reading from the streaming replicas `replicas` (connect options and a name
@@ -159,6 +175,11 @@ impl PgStorage {
     /// list makes, without the read (for health pages and for measuring the decision's cost).
     pub fn would_read_from_replica(&self) -> bool {
         self.replicas.as_ref().is_some_and(|replicas| replicas.would_choose())
+    }
+
+    /// Whether every call runs in an explicit transaction (`transaction_pooling`).
+    fn transaction_pooling(&self) -> bool {
+        self.transaction_pooling
     }
 
     fn replicas(&self) -> Option<&Arc<Replicas>> {

@@ -32,11 +32,13 @@ impl Backend {
     }
 
     /// The examples that run the whole conformance suite on this backend: PostgreSQL's runs
-    /// it again reading from a streaming replica (on a primary and replica it starts itself).
+    /// it again reading from a streaming replica and through PgBouncer in transaction pooling
+    /// mode (each on servers it starts itself).
     pub fn conformance_examples(self) -> Vec<String> {
         let mut examples = vec![format!("{}_conformance", self.name())];
         if self == Backend::Postgres {
             examples.push("postgres_replica_conformance".to_owned());
+            examples.push("postgres_pgbouncer_conformance".to_owned());
         }
         examples
     }

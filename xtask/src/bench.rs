@@ -235,6 +235,17 @@ fn build_report(figures: &BTreeMap<String, f64>, pgbench_tps: &BTreeMap<u32, f64
     let decide = get("replica_routing/decide")?;
     ratios.insert("replica_routing_decision_ns".into(), decide);
     let _ = writeln!(md, "\nThe routing decision per read (freshness check): {decide:.0} ns.");
+    let _ = writeln!(md, "\n## PgBouncer, transaction pooling (throwaway server and PgBouncer on this machine)\n");
+    let _ = writeln!(md, "| call | tasks | direct ops/s | through PgBouncer ops/s | PgBouncer / direct |");
+    let _ = writeln!(md, "|---|---:|---:|---:|---:|");
+    for operation in ["lookup_token", "set_token"] {
+        for tasks in [1, 8] {
+            let direct = ops_per_s(get(&format!("pgbouncer_{operation}/direct/{tasks}"))?);
+            let pooled = ops_per_s(get(&format!("pgbouncer_{operation}/pgbouncer/{tasks}"))?);
+            ratios.insert(format!("pgbouncer_vs_direct_{operation}_ops_c{tasks}"), pooled / direct);
+            let _ = writeln!(md, "| {operation} | {tasks} | {direct:.0} | {pooled:.0} | {:.2}× |", pooled / direct);
+        }
+    }
     let _ = writeln!(md, "\n## Scaling\n");
     let _ = writeln!(md, "| what | memory | postgres | sqlite | mysql |");
     let _ = writeln!(md, "|---|---:|---:|---:|---:|");
@@ -395,7 +406,7 @@ pub fn run(args: Args) -> Result {
         bench_target("store", &server_url, args.quick, &[])?;
         let pgbench_env = [("MAEVE_PGBENCH", &*binary.to_string_lossy()), ("MAEVE_PGBENCH_URL", &*scratch.url)];
         bench_target("interleaved", &server_url, args.quick, &pgbench_env)?;
-        bench_target("replica", &server_url, args.quick, &[])?;
+        bench_target("scale_out", &server_url, args.quick, &[])?;
         Ok(tps)
     })();
     runtime.block_on(scratch.drop())?;

@@ -21,7 +21,12 @@ pub struct ThrowawayCluster {
 impl ThrowawayCluster {
     /// Creates and starts a cluster (trust authentication, user `postgres`).
     pub fn start(prefix: &str) -> Result<Self, String> {
-        let cluster = Self::empty(prefix, &[])?;
+        Self::start_with(prefix, &[])
+    }
+
+    /// Creates and starts a cluster with the extra server `settings` (`name=value`).
+    pub fn start_with(prefix: &str, settings: &[&str]) -> Result<Self, String> {
+        let cluster = Self::empty(prefix, settings)?;
         let data = cluster.data();
         cluster.pg(
             "initdb",
@@ -133,6 +138,10 @@ impl ThrowawayCluster {
         Err("the killed server's processes did not exit within 10 s".to_owned())
     }
 
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
     pub fn url(&self) -> String {
         format!("postgres://postgres@127.0.0.1:{}/postgres?sslmode=disable", self.port)
     }
@@ -193,17 +202,17 @@ fn newest_bin_dir() -> Result<PathBuf, String> {
     found.pop().ok_or_else(|| "no initdb under /usr/lib/postgresql/*/bin".to_owned())
 }
 
-fn is_root() -> bool {
+pub(super) fn is_root() -> bool {
     Command::new("id").arg("-u").output().is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0")
 }
 
 /// A port nothing listens on now (the server binds it a moment later).
-fn free_port() -> Result<u16, String> {
+pub(super) fn free_port() -> Result<u16, String> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|err| format!("no free port: {err}"))?;
     listener.local_addr().map(|addr| addr.port()).map_err(|err| format!("no free port: {err}"))
 }
 
-fn run(command: &mut Command) -> Result<(), String> {
+pub(super) fn run(command: &mut Command) -> Result<(), String> {
     let output = command.output().map_err(|err| format!("cannot run {command:?}: {err}"))?;
     if output.status.success() {
         Ok(())

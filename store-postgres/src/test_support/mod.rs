@@ -4,6 +4,7 @@
 //! benchmarks'; it knows nothing of the conformance suite.
 
 mod cluster;
+mod pgbouncer;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -16,6 +17,7 @@ use store_core::Clock;
 use crate::{PgStorage, PgStore, PgStoreConfig, redact_url};
 
 pub use cluster::ThrowawayCluster;
+pub use pgbouncer::ThrowawayPgBouncer;
 
 /// What to tell someone whose PostgreSQL tests cannot find a database.
 pub const NO_DATABASE_HELP: &str = "DATABASE_URL is not set. The PostgreSQL tests need a server where this user may \
@@ -41,6 +43,9 @@ pub struct ScratchSchema {
     pub name: String,
     pub url: String,
     admin: PgPool,
+    /// A login role of the schema's name whose `search_path` is the schema, made by
+    /// [`ScratchSchema::create_with_role`].
+    role: bool,
 }
 
 impl ScratchSchema {
@@ -66,7 +71,50 @@ impl ScratchSchema {
             .execute(&admin)
             .await
             .map_err(|err| format!("cannot create schema {name}: {err}"))?;
-        Ok(ScratchSchema { name, url, admin })
+        Ok(ScratchSchema { name, url, admin, role: false })
+    }
+
+    /// Creates an empty schema in the database at `url`, and a login role of the same name
+    /// that owns it and whose `search_path` is it: sessions as that role use the schema with no
+    /// startup parameter and no `SET`, as a connection pooler in transaction mode requires.
+    pub async fn create_with_role(url: String, prefix: &str) -> Result<Self, String> {
+        let mut schema = Self::create_on(url, prefix).await?;
+        schema.role = true;
+        let name = &schema.name;
+        for sql in [
+            format!("CREATE ROLE \"{name}\" LOGIN"),
+            format!("ALTER SCHEMA \"{name}\" OWNER TO \"{name}\""),
+            format!("ALTER ROLE \"{name}\" SET search_path = \"{name}\""),
+        ] {
+            // The name is generated, never user data; identifiers cannot be bound parameters.
+            if let Err(err) = sqlx::query(AssertSqlSafe(sql)).execute(&schema.admin).await {
+                let err = format!("cannot set up role {name}: {err}");
+                schema.drop_now().await;
+                return Err(err);
+            }
+        }
+        Ok(schema)
+    }
+
+    /// A migrated store on this schema (made by [`ScratchSchema::create_with_role`]) whose
+    /// connections go through a pooler at `pooler_url` as the schema's role, configured by
+    /// `config` (`statement_cache_capacity` 0). Migrations run on a direct connection: they
+    /// hold a session-level advisory lock, which transaction pooling cannot keep.
+    pub async fn store_through_pooler(
+        &self,
+        clock: Arc<dyn Clock>,
+        config: &PgStoreConfig,
+        pooler_url: &str,
+    ) -> Result<PgStore, String> {
+        let direct = PgStoreConfig { user: Some(self.name.clone()), ..PgStoreConfig::from_url(self.url.clone()) };
+        let migrator =
+            PgStorage::connect_lazy(&PgStoreConfig { max_connections: 1, ..direct }).map_err(|err| err.to_string())?;
+        let migrated = migrator.migrate().await.map_err(|err| format!("migrating schema {}: {err}", self.name));
+        migrator.close().await;
+        migrated?;
+        let config =
+            PgStoreConfig { url: Some(pooler_url.to_owned()), user: Some(self.name.clone()), ..config.clone() };
+        Ok(PgStorage::connect_lazy(&config).map_err(|err| err.to_string())?.into_store(clock))
     }
 
     /// Store configuration whose connections use this schema.
@@ -133,6 +181,12 @@ impl ScratchSchema {
         let sql = format!("DROP SCHEMA IF EXISTS \"{}\" CASCADE", self.name);
         if let Err(err) = sqlx::query(AssertSqlSafe(sql)).execute(&self.admin).await {
             eprintln!("warning: could not drop test schema {}: {err}", self.name);
+        }
+        if self.role {
+            let sql = format!("DROP ROLE IF EXISTS \"{}\"", self.name);
+            if let Err(err) = sqlx::query(AssertSqlSafe(sql)).execute(&self.admin).await {
+                eprintln!("warning: could not drop test role {}: {err}", self.name);
+            }
         }
         self.admin.close().await;
     }

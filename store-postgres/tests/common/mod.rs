@@ -55,3 +55,29 @@ pub fn postgres_with_replica(
         }
     })
 }
+
+/// PostgreSQL through PgBouncer in transaction pooling mode: a fresh schema and role per
+/// instance on the server at `server_url`, every store call through `pooler_url` as that role.
+pub fn postgres_through_pgbouncer(server_url: String, pooler_url: String) -> impl Backend + 'static {
+    FnBackend::new("postgres+pgbouncer", move |clock| {
+        let (server_url, pooler_url) = (server_url.clone(), pooler_url.clone());
+        async move {
+            let schema =
+                store_postgres::test_support::ScratchSchema::create_with_role(server_url, "conformance").await?;
+            let config = store_postgres::PgStoreConfig::pgbouncer_transaction_mode(schema.config(8));
+            let store = match schema.store_through_pooler(clock, &config, &pooler_url).await {
+                Ok(store) => store,
+                Err(err) => {
+                    schema.drop_now().await;
+                    return Err(err);
+                }
+            };
+            let storage = store.storage().clone();
+            let teardown = Box::pin(async move {
+                storage.close().await;
+                schema.drop_now().await;
+            });
+            Ok(Instance::with_teardown(Arc::new(store), teardown))
+        }
+    })
+}

@@ -1,7 +1,8 @@
-//! Token lookups with and without a streaming replica, in one run: a throwaway primary and a
-//! replica of it (both on this machine, so this shows the cost of the routing, not the scale a
-//! second server brings), one store reading only from the primary and one whose reads the
-//! replica may serve; and the routing decision alone. `cargo xtask bench` runs this.
+//! The scale-out pieces against direct connections, each pair in one run on throwaway servers of
+//! their own: token lookups with and without a streaming replica (both servers on this machine,
+//! so this shows the cost of the routing, not the scale a second server brings) and the routing
+//! decision alone; lookups and token writes through PgBouncer in transaction pooling mode and
+//! directly. `cargo xtask bench` runs this.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -10,7 +11,8 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use store_conformance::fixtures::token;
 use store_core::{SystemClock, TokenStore};
 use store_postgres::PgStore;
-use store_postgres::test_support::{ScratchSchema, ThrowawayCluster};
+use store_postgres::PgStoreConfig;
+use store_postgres::test_support::{ScratchSchema, ThrowawayCluster, ThrowawayPgBouncer};
 use tokio::runtime::Runtime;
 
 const TOKENS: u32 = 1_000;
@@ -19,8 +21,12 @@ fn runtime() -> Runtime {
     tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime")
 }
 
-/// `iters` lookups spread over `tasks` tasks; the wall time.
+/// `iters` lookups (or token writes) spread over `tasks` tasks; the wall time.
 async fn lookups(store: &PgStore, iters: u64, tasks: u64) -> Duration {
+    calls(store, iters, tasks, false).await
+}
+
+async fn calls(store: &PgStore, iters: u64, tasks: u64, write: bool) -> Duration {
     let start = Instant::now();
     let handles: Vec<_> = (0..tasks)
         .map(|task| {
@@ -29,7 +35,11 @@ async fn lookups(store: &PgStore, iters: u64, tasks: u64) -> Duration {
             tokio::spawn(async move {
                 for i in 0..share {
                     let uid = format!("uid-{:05}", (task * 7919 + i) % u64::from(TOKENS));
-                    store.lookup_token(&uid).await.expect("lookup").expect("a stored token");
+                    if write {
+                        store.set_token(&token(&uid)).await.expect("set");
+                    } else {
+                        store.lookup_token(&uid).await.expect("lookup").expect("a stored token");
+                    }
                 }
             })
         })
@@ -87,6 +97,43 @@ fn replica(c: &mut Criterion) {
     });
 }
 
+fn pgbouncer(c: &mut Criterion) {
+    let rt = runtime();
+    let server = ThrowawayCluster::start_with("bench-pgbouncer", &["max_connections=100"]).expect("a throwaway server");
+    let bouncer = ThrowawayPgBouncer::start(server.port()).expect("PgBouncer");
+    let pooler_url = format!("postgres://postgres@127.0.0.1:{}/postgres?sslmode=disable", bouncer.port());
+    let (schema, direct, pooled) = rt.block_on(async {
+        let schema = ScratchSchema::create_with_role(server.url(), "bench_pgbouncer").await.expect("schema");
+        let config = PgStoreConfig::pgbouncer_transaction_mode(schema.config(16));
+        let pooled = schema.store_through_pooler(Arc::new(SystemClock), &config, &pooler_url).await.expect("store");
+        let direct_config = PgStoreConfig { user: Some(schema.name.clone()), ..schema.config(16) };
+        let direct =
+            store_postgres::PgStorage::connect_lazy(&direct_config).expect("store").into_store(Arc::new(SystemClock));
+        for n in 0..TOKENS {
+            direct.set_token(&token(&format!("uid-{n:05}"))).await.expect("set");
+        }
+        (schema, direct, pooled)
+    });
+    for (name, write) in [("pgbouncer_lookup_token", false), ("pgbouncer_set_token", true)] {
+        let mut group = c.benchmark_group(name);
+        group.throughput(Throughput::Elements(1));
+        for tasks in [1u64, 8] {
+            for (id, store) in [("direct", &direct), ("pgbouncer", &pooled)] {
+                group.bench_function(BenchmarkId::new(id, tasks), |b| {
+                    b.to_async(&rt).iter_custom(|iters| async move { calls(store, iters, tasks, write).await })
+                });
+            }
+        }
+        group.finish();
+    }
+    rt.block_on(async {
+        pooled.storage().close().await;
+        direct.storage().close().await;
+        schema.drop_now().await;
+    });
+    drop(bouncer);
+}
+
 fn config() -> Criterion {
     let criterion = Criterion::default().configure_from_args();
     if std::env::var_os("MAEVE_BENCH_QUICK").is_some() {
@@ -96,5 +143,5 @@ fn config() -> Criterion {
     }
 }
 
-criterion_group! { name = benches; config = config(); targets = replica }
+criterion_group! { name = benches; config = config(); targets = replica, pgbouncer }
 criterion_main!(benches);

@@ -1,0 +1,39 @@
+//! `cargo run -p store-postgres --example postgres_pgbouncer_conformance [-- --cases N]`: the
+//! whole conformance suite on PostgreSQL through PgBouncer in transaction pooling mode (Debian's
+//! `pgbouncer`), on a throwaway server and PgBouncer this process starts and removes, ending in
+//! its summary line.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use store_conformance::summary::Budget;
+use store_postgres::test_support::{ThrowawayCluster, ThrowawayPgBouncer};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    // Each instance is a role of its own, so a pool of its own in PgBouncer, whose server
+    // connections outlive the instance by `server_idle_timeout`.
+    let started = ThrowawayCluster::start_with("conformance-pgbouncer", &["max_connections=300"])
+        .and_then(|server| Ok((ThrowawayPgBouncer::start(server.port())?, server)));
+    let (pgbouncer, server) = match started {
+        Ok(started) => started,
+        Err(err) => {
+            println!("conformance: postgres+pgbouncer: cannot start a server and PgBouncer: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let pooler_url = format!("postgres://postgres@127.0.0.1:{}/postgres?sslmode=disable", pgbouncer.port());
+    let code = store_conformance::summary::main(
+        Arc::new(common::postgres_through_pgbouncer(server.url(), pooler_url)),
+        Arc::new(common::memory()),
+        // As on PostgreSQL alone (postgres_conformance), with fewer model cases: the statements
+        // are the same; what is new is the pooler between them and the server.
+        Budget { model_cases: 32, mutant_model_cases: 16, histories: 500, mutant_histories: 1_000 },
+    )
+    .await;
+    drop((pgbouncer, server));
+    code
+}
