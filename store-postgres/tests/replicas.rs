@@ -5,25 +5,13 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use store_core::{CacheMode, Clock, SystemClock, Token, TokenStore};
+use store_conformance::fixtures;
+use store_core::{Clock, SystemClock, Token, TokenStore};
 use store_postgres::test_support::{ScratchSchema, ThrowawayCluster};
 use store_postgres::{PgStore, PgStoreConfig, ReadRoutes};
 
 fn token(uid: &str, visual_number: &str) -> Token {
-    Token {
-        country_code: "GB".into(),
-        party_id: "TWK".into(),
-        token_type: "RFID".into(),
-        uid: uid.into(),
-        contract_id: "GBTWK012345678V".into(),
-        visual_number: Some(visual_number.into()),
-        issuer: "Thoughtworks".into(),
-        group_id: None,
-        valid: true,
-        language_code: None,
-        cache_mode: CacheMode::Always,
-        last_updated: String::new(),
-    }
+    Token { visual_number: Some(visual_number.into()), ..fixtures::token(uid) }
 }
 
 fn clock() -> Arc<dyn Clock> {

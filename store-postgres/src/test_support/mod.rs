@@ -195,7 +195,17 @@ impl ScratchSchema {
 /// A migrated store on a fresh schema, and what removes both: the engine of one test.
 pub async fn scratch_store(prefix: &str, clock: Arc<dyn Clock>) -> Result<(PgStore, BoxFuture<'static, ()>), String> {
     let schema = ScratchSchema::create(prefix).await?;
-    let store = match schema.store(clock, 8).await {
+    let store = schema.store(clock, 8).await;
+    with_teardown(schema, store).await
+}
+
+/// `store`, made on `schema`, and what closes it and drops the schema; when making the store
+/// failed, the schema is dropped at once.
+pub async fn with_teardown(
+    schema: ScratchSchema,
+    store: Result<PgStore, String>,
+) -> Result<(PgStore, BoxFuture<'static, ()>), String> {
+    let store = match store {
         Ok(store) => store,
         Err(err) => {
             schema.drop_now().await;

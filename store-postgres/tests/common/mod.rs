@@ -6,7 +6,8 @@
 use std::sync::Arc;
 
 use store_conformance::{Backend, FnBackend, Instance};
-use store_postgres::test_support::scratch_store;
+use store_postgres::test_support::{ScratchSchema, scratch_store, with_teardown};
+use store_postgres::{PgStoreConfig, ReadRoutes};
 
 pub fn postgres() -> impl Backend + 'static {
     FnBackend::new("postgres", |clock| async move {
@@ -25,21 +26,16 @@ pub fn memory() -> impl Backend + 'static {
 pub fn postgres_with_replica(
     primary_url: String,
     replica_url: String,
-    routes: Arc<std::sync::Mutex<store_postgres::ReadRoutes>>,
+    routes: Arc<std::sync::Mutex<ReadRoutes>>,
 ) -> impl Backend + 'static {
     FnBackend::new("postgres+replica", move |clock| {
         let (primary_url, replica_url, routes) = (primary_url.clone(), replica_url.clone(), routes.clone());
         async move {
-            let schema = store_postgres::test_support::ScratchSchema::create_on(primary_url, "conformance").await?;
+            let schema = ScratchSchema::create_on(primary_url, "conformance").await?;
             // Polled often, so that a replica catches up within a scenario and serves reads.
-            let config = store_postgres::PgStoreConfig { replica_poll_ms: 2, ..schema.config(8) };
-            let store = match schema.store_with_replica(clock, &config, &replica_url).await {
-                Ok(store) => store,
-                Err(err) => {
-                    schema.drop_now().await;
-                    return Err(err);
-                }
-            };
+            let config = PgStoreConfig { replica_poll_ms: 2, ..schema.config(8) };
+            let store = schema.store_with_replica(clock, &config, &replica_url).await;
+            let (store, teardown) = with_teardown(schema, store).await?;
             let storage = store.storage().clone();
             let teardown = Box::pin(async move {
                 if let Some(seen) = storage.read_routes() {
@@ -48,8 +44,7 @@ pub fn postgres_with_replica(
                     total.primary += seen.primary;
                     total.replica_failures += seen.replica_failures;
                 }
-                storage.close().await;
-                schema.drop_now().await;
+                teardown.await;
             });
             Ok(Instance::with_teardown(Arc::new(store), teardown))
         }
@@ -62,21 +57,10 @@ pub fn postgres_through_pgbouncer(server_url: String, pooler_url: String) -> imp
     FnBackend::new("postgres+pgbouncer", move |clock| {
         let (server_url, pooler_url) = (server_url.clone(), pooler_url.clone());
         async move {
-            let schema =
-                store_postgres::test_support::ScratchSchema::create_with_role(server_url, "conformance").await?;
-            let config = store_postgres::PgStoreConfig::pgbouncer_transaction_mode(schema.config(8));
-            let store = match schema.store_through_pooler(clock, &config, &pooler_url).await {
-                Ok(store) => store,
-                Err(err) => {
-                    schema.drop_now().await;
-                    return Err(err);
-                }
-            };
-            let storage = store.storage().clone();
-            let teardown = Box::pin(async move {
-                storage.close().await;
-                schema.drop_now().await;
-            });
+            let schema = ScratchSchema::create_with_role(server_url, "conformance").await?;
+            let config = PgStoreConfig::pgbouncer_transaction_mode(schema.config(8));
+            let store = schema.store_through_pooler(clock, &config, &pooler_url).await;
+            let (store, teardown) = with_teardown(schema, store).await?;
             Ok(Instance::with_teardown(Arc::new(store), teardown))
         }
     })
