@@ -272,6 +272,13 @@ mod tests {
         assert!(err.contains("replica_urls") && !err.contains("hunter2"), "{err}");
     }
 
+    #[tokio::test]
+    async fn migrations_through_a_transaction_pooler_are_refused_before_connecting() {
+        let config = PgStoreConfig::from_url("postgres://maeve@127.0.0.1:1/maeve").pgbouncer_transaction_mode();
+        let err = crate::PgStorage::connect_lazy(&config).unwrap().migrate().await.unwrap_err().to_string();
+        assert!(err.contains("transaction_pooling") && err.contains("direct connection"), "{err}");
+    }
+
     #[test]
     fn rejects_an_unknown_ssl_mode_naming_it() {
         let config = PgStoreConfig { ssl_mode: Some("sometimes".into()), ..PgStoreConfig::from_url("postgres://db/x") };

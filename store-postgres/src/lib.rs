@@ -102,7 +102,7 @@ use std::sync::Arc;
 
 use sqlx::migrate::Migrator;
 use sqlx::postgres::PgConnectOptions;
-use store_core::{Clock, Storage, Store, StoreResult};
+use store_core::{Clock, Storage, Store, StoreError, StoreResult};
 
 pub use config::{PgStoreConfig, redact_url};
 pub use pool::{ConnectionPool, Lease, PgConnect};
@@ -208,6 +208,15 @@ impl PgStorage {
 
     /// Applies every pending migration, under sqlx's advisory lock (safe with several replicas).
     pub async fn migrate(&self) -> StoreResult<()> {
+        if self.transaction_pooling {
+            // The lock is held by a session: through a transaction pooler, it would be taken on
+            // one server connection and released on another, and stay taken.
+            return Err(StoreError::invalid_argument(
+                "postgres config transaction_pooling",
+                "migrations need a direct connection to the server (they hold a session-level advisory lock): \
+                 run them with `cargo xtask migrate up --database-url <server>` or from a config without transaction_pooling",
+            ));
+        }
         let _write = self.begin_write();
         let mut lease = self.pool.acquire().await.map_err(error::map)?;
         let result = MIGRATOR.run_direct(None, &mut *lease, false).await;

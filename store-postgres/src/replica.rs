@@ -45,13 +45,14 @@ pub struct ReadRoutes {
     pub replica_failures: u64,
 }
 
-/// One replica: its pool and what its last poll or read showed.
+/// One replica: its pool and what its last poll showed.
 #[derive(Debug)]
 pub(crate) struct Replica {
     pool: ConnectionPool,
     /// The URL with its password hidden, for logs.
     name: String,
-    /// WAL position replayed, as last seen (bytes since 0/0).
+    /// WAL position replayed, as last polled (bytes since 0/0). The latest, not the highest: a
+    /// restarted standby may show less than it did before until it has replayed again.
     replayed: AtomicU64,
     usable: AtomicBool,
 }
@@ -81,6 +82,11 @@ pub(crate) struct Replicas {
     last_write_done: AtomicU64,
     /// Primary positions of the last `max_lag` (and a poll more), oldest first.
     samples: Mutex<VecDeque<Sample>>,
+    /// Nanoseconds since `started` at which the last poll ended, plus one (0: none yet). A
+    /// poller that stalls (its runtime gone, the primary unreachable) leaves the replicas'
+    /// positions unchecked: reads stop trusting them after `max_lag`.
+    last_poll: AtomicU64,
+    closed: AtomicBool,
     next: AtomicUsize,
     poller: Once,
     replica_reads: AtomicU64,
@@ -116,6 +122,8 @@ impl Replicas {
             writes_in_flight: AtomicU64::new(0),
             last_write_done: AtomicU64::new(0),
             samples: Mutex::new(VecDeque::new()),
+            last_poll: AtomicU64::new(0),
+            closed: AtomicBool::new(false),
             next: AtomicUsize::new(0),
             poller: Once::new(),
             replica_reads: AtomicU64::new(0),
@@ -150,6 +158,10 @@ impl Replicas {
 
     fn choose(&self) -> Option<&Replica> {
         if self.writes_in_flight.load(SeqCst) > 0 {
+            return None;
+        }
+        let polled = self.last_poll.load(SeqCst);
+        if polled == 0 || self.now().saturating_sub(polled) > nanos(self.settings.max_lag) {
             return None;
         }
         let last_write = self.last_write_done.load(SeqCst);
@@ -190,6 +202,7 @@ impl Replicas {
     }
 
     pub(crate) async fn close(&self) {
+        self.closed.store(true, SeqCst);
         for replica in &self.replicas {
             replica.pool.close().await;
         }
@@ -210,8 +223,7 @@ impl Replicas {
             Ok(lsn) => {
                 let mut samples = self.samples.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
                 samples.push_back(Sample { sent, lsn });
-                let keep = self.settings.max_lag + self.settings.poll * 2;
-                let horizon = sent.saturating_sub(u64::try_from(keep.as_nanos()).unwrap_or(u64::MAX));
+                let horizon = sent.saturating_sub(nanos(self.settings.max_lag + self.settings.poll * 2));
                 while samples.len() > 1 && samples.front().is_some_and(|sample| sample.sent < horizon) {
                     samples.pop_front();
                 }
@@ -222,7 +234,7 @@ impl Replicas {
         for replica in &self.replicas {
             let usable = match replay_position(&replica.pool).await {
                 Ok(Some(lsn)) => {
-                    replica.replayed.fetch_max(lsn, SeqCst);
+                    replica.replayed.store(lsn, SeqCst);
                     floor.is_some_and(|floor| lsn >= floor)
                 }
                 Ok(None) => {
@@ -243,20 +255,28 @@ impl Replicas {
                 tracing::info!(replica = %replica.name, "read replica in use");
             }
         }
+        self.last_poll.store(self.now() + 1, SeqCst);
     }
 
     /// The position a replica must have replayed to be within `max_lag`: the primary's newest
     /// sampled position that is at least that old (or the oldest one, while none is).
     fn lag_floor(&self) -> Option<u64> {
         let samples = self.samples.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let cutoff = self.now().saturating_sub(u64::try_from(self.settings.max_lag.as_nanos()).unwrap_or(u64::MAX));
+        let cutoff = self.now().saturating_sub(nanos(self.settings.max_lag));
         samples.iter().rev().find(|sample| sample.sent <= cutoff).or(samples.front()).map(|sample| sample.lsn)
     }
+}
+
+fn nanos(duration: Duration) -> u64 {
+    u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX)
 }
 
 async fn poll_forever(weak: Weak<Replicas>) {
     loop {
         let Some(replicas) = weak.upgrade() else { return };
+        if replicas.closed.load(SeqCst) {
+            return;
+        }
         replicas.poll_once().await;
         let pause = replicas.settings.poll;
         drop(replicas);
