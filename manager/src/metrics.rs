@@ -1,5 +1,6 @@
 //! `GET /metrics` in the Prometheus text format: the core's per backend × operation store
-//! metrics, the HTTP requests by route template, and the connection pool's state.
+//! metrics, the HTTP requests by route template, the connection pool's state, and where reads
+//! went when read replicas are configured.
 //!
 //! Each service has its own recorder (not the process-wide one), so that several services in one
 //! process (the tests) count only their own calls. Store metrics are registered against it when
@@ -27,6 +28,12 @@ pub const POOL_IDLE_CONNECTIONS: &str = "maeve_store_pool_idle_connections";
 pub const POOL_MAX_CONNECTIONS: &str = "maeve_store_pool_max_connections";
 /// Calls waiting for a connection.
 pub const POOL_WAITING_CALLS: &str = "maeve_store_pool_waiting_calls";
+
+/// Reads of a PostgreSQL store with read replicas, labelled `backend` and `served_by`
+/// (`replica` or `primary`).
+pub const REPLICA_READS_TOTAL: &str = "maeve_store_replica_reads_total";
+/// Replica reads that failed and were answered by the primary, labelled `backend`.
+pub const REPLICA_FAILURES_TOTAL: &str = "maeve_store_replica_failures_total";
 
 /// `route` of a request no route matched.
 pub const UNMATCHED_ROUTE: &str = "unmatched";
@@ -83,8 +90,18 @@ impl Metrics {
         });
     }
 
-    /// The text exposition, with the pool's gauges read now.
+    /// The text exposition, with the pool's gauges and the replica read counts read now.
     pub fn render(&self, store: &ConfiguredStore) -> String {
+        if let Some(reads) = store.replica_reads() {
+            let backend = store.name();
+            self.recording(|| {
+                metrics::counter!(REPLICA_READS_TOTAL, "backend" => backend, "served_by" => "replica")
+                    .absolute(reads.replica);
+                metrics::counter!(REPLICA_READS_TOTAL, "backend" => backend, "served_by" => "primary")
+                    .absolute(reads.primary);
+                metrics::counter!(REPLICA_FAILURES_TOTAL, "backend" => backend).absolute(reads.replica_failures);
+            });
+        }
         if let Some(pool) = store.pool_status() {
             let backend = store.name();
             self.recording(|| {

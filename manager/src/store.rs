@@ -37,6 +37,17 @@ impl From<ServerPoolStatus> for PoolStatus {
     }
 }
 
+/// Where reads went on a PostgreSQL store with read replicas (store-postgres's `ReadRoutes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReplicaReads {
+    /// Reads a replica answered.
+    pub replica: u64,
+    /// Reads the primary answered: no replica fresh enough or usable, or the replica failed.
+    pub primary: u64,
+    /// Replica reads that failed (the primary answered them).
+    pub replica_failures: u64,
+}
+
 #[derive(Clone)]
 pub enum ConfiguredStore {
     #[cfg(feature = "memory")]
@@ -196,6 +207,20 @@ impl ConfiguredStore {
             ConfiguredStore::Postgres(store) => Some(PoolStatus::from(store.storage().pool().status())),
             #[cfg(feature = "mysql")]
             ConfiguredStore::Mysql(store) => Some(PoolStatus::from(store.storage().pool().status())),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+
+    /// Where reads went, for a PostgreSQL store with `replica_urls`.
+    pub fn replica_reads(&self) -> Option<ReplicaReads> {
+        match self {
+            #[cfg(feature = "postgres")]
+            ConfiguredStore::Postgres(store) => store.storage().read_routes().map(|routes| ReplicaReads {
+                replica: routes.replica,
+                primary: routes.primary,
+                replica_failures: routes.replica_failures,
+            }),
             #[allow(unreachable_patterns)]
             _ => None,
         }

@@ -103,6 +103,7 @@ async fn counts_are_exactly_the_calls_made() {
     assert!(text.contains("# TYPE maeve_http_requests_total counter"), "{text}");
     assert!(!text.contains(UID) && !text.contains("absent"), "paths are data, never labels: {text}");
     assert!(!text.contains("maeve_store_pool"), "the in-memory store has no pool: {text}");
+    assert!(!text.contains("maeve_store_replica"), "the in-memory store has no replicas: {text}");
 }
 
 #[tokio::test]
@@ -121,6 +122,31 @@ async fn a_postgres_store_shows_its_pool() {
     assert!(pool("maeve_store_pool_connections").is_some_and(|open| open >= 1.0), "{text}");
     assert!(pool("maeve_store_pool_idle_connections").is_some_and(|idle| idle >= 1.0), "{text}");
     assert_eq!(pool("maeve_store_pool_waiting_calls"), Some(0.0), "{text}");
+    drop((app, store));
+    teardown.await;
+}
+
+#[tokio::test]
+async fn a_postgres_store_with_replicas_counts_where_reads_went() {
+    let schema = store_postgres::test_support::ScratchSchema::create("manager_replica_metrics")
+        .await
+        .unwrap_or_else(|err| panic!("{err}"));
+    // The "replica" is the primary itself: not a standby, so never read from.
+    let config = store_postgres::PgStoreConfig { replica_poll_ms: 5, ..schema.config(2) };
+    let store = schema.store_with_replica(Arc::new(SystemClock), &config, &schema.url).await;
+    let (store, teardown) = store_postgres::test_support::with_teardown(schema, store).await.unwrap();
+    let store = ConfiguredStore::Postgres(Arc::new(store));
+    let app = router(AppState::new(store.clone()));
+    for _ in 0..3 {
+        assert_eq!(send(&app, Method::GET, "/api/v0/token/absent", None).await.0, StatusCode::NOT_FOUND);
+    }
+    let (_, text) = send(&app, Method::GET, "/metrics", None).await;
+    let reads = |served_by: &str| {
+        sample(&text, "maeve_store_replica_reads_total", &[("backend", "postgres"), ("served_by", served_by)])
+    };
+    assert_eq!(reads("primary"), Some(3.0), "{text}");
+    assert_eq!(reads("replica"), Some(0.0), "{text}");
+    assert_eq!(sample(&text, "maeve_store_replica_failures_total", &[("backend", "postgres")]), Some(0.0), "{text}");
     drop((app, store));
     teardown.await;
 }
