@@ -22,10 +22,6 @@ fn runtime() -> Runtime {
 }
 
 /// `iters` lookups (or token writes) spread over `tasks` tasks; the wall time.
-async fn lookups(store: &PgStore, iters: u64, tasks: u64) -> Duration {
-    calls(store, iters, tasks, false).await
-}
-
 async fn calls(store: &PgStore, iters: u64, tasks: u64, write: bool) -> Duration {
     let start = Instant::now();
     let handles: Vec<_> = (0..tasks)
@@ -75,7 +71,7 @@ fn replica(c: &mut Criterion) {
     for tasks in [1u64, 8] {
         for (id, store) in [("primary", &direct), ("replica", &routed)] {
             group.bench_function(BenchmarkId::new(id, tasks), |b| {
-                b.to_async(&rt).iter_custom(|iters| async move { lookups(store, iters, tasks).await })
+                b.to_async(&rt).iter_custom(|iters| async move { calls(store, iters, tasks, false).await })
             });
         }
     }

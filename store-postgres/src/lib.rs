@@ -45,7 +45,7 @@ macro_rules! run {
     ($storage:expr, |$connection:ident| $statement:expr) => {
         async {
             let _write = $storage.begin_write();
-            on_pool!($storage, $storage.pool(), |$connection| $statement).await
+            run_on_primary!($storage, |$connection| $statement).await
         }
     };
 }

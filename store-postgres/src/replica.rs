@@ -5,7 +5,8 @@
 //!    that has not returned; a later read must not then miss it on a replica), and
 //! 2. the replica was seen, before the read was sent, to have replayed a primary WAL position
 //!    read after this instance's last write returned (so past that write's commit record), and
-//! 3. the replica was within `max_replica_lag` of the primary at its last poll and answered.
+//! 3. the replica answered its last poll and was then within `max_replica_lag` of the primary,
+//!    and that poll ended less than `max_replica_lag` ago (a stalled poller proves nothing).
 //!
 //! Otherwise the primary serves the read. A replica read that fails is answered by the primary.
 //! Positions come from a poller (one `pg_current_wal_insert_lsn()` on the primary and one
@@ -133,7 +134,7 @@ impl Replicas {
     }
 
     fn now(&self) -> u64 {
-        u64::try_from(self.started.elapsed().as_nanos()).unwrap_or(u64::MAX)
+        nanos(self.started.elapsed())
     }
 
     pub(crate) fn begin_write(&self) -> WriteGuard<'_> {

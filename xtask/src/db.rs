@@ -81,10 +81,22 @@ pub fn run(args: Args) -> Result {
                     // streaming hot standby of the cluster above.
                     exec(&mut as_cluster_owner(
                         &bin.join("pg_basebackup"),
-                        &["-h", "127.0.0.1", "-p", PORT, "-U", "postgres", "-D", &path_arg(&replica_data)]
-                            .into_iter()
-                            .chain(["-R", "-X", "stream", "-c", "fast", "--no-sync"])
-                            .collect::<Vec<_>>(),
+                        &[
+                            "-h",
+                            "127.0.0.1",
+                            "-p",
+                            PORT,
+                            "-U",
+                            "postgres",
+                            "-D",
+                            &path_arg(&replica_data),
+                            "-R",
+                            "-X",
+                            "stream",
+                            "-c",
+                            "fast",
+                            "--no-sync",
+                        ],
                     ))?;
                 }
                 start(&bin, &replica_data, REPLICA_PORT)?;

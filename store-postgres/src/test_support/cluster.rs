@@ -165,14 +165,7 @@ impl ThrowawayCluster {
     /// `program args…` from the PostgreSQL binaries, as the cluster's owner; fails with its
     /// output (and the server log) if it fails.
     fn pg(&self, program: &str, args: &[&str]) -> Result<(), String> {
-        let program = self.bin.join(program);
-        let mut command = if is_root() {
-            let mut command = Command::new("runuser");
-            command.args(["-u", "postgres", "--"]).arg(&program);
-            command
-        } else {
-            Command::new(&program)
-        };
+        let mut command = as_postgres_user(&self.bin.join(program));
         command.args(args).current_dir(self.dir.path());
         run(&mut command).map_err(|err| {
             let log = std::fs::read_to_string(self.dir.path().join("server.log")).unwrap_or_default();
@@ -200,6 +193,18 @@ fn newest_bin_dir() -> Result<PathBuf, String> {
         .collect();
     found.sort();
     found.pop().ok_or_else(|| "no initdb under /usr/lib/postgresql/*/bin".to_owned())
+}
+
+/// `program`, run as the `postgres` system user when this process is root (initdb and PgBouncer
+/// refuse to run as root).
+pub(super) fn as_postgres_user(program: &Path) -> Command {
+    if is_root() {
+        let mut command = Command::new("runuser");
+        command.args(["-u", "postgres", "--"]).arg(program);
+        command
+    } else {
+        Command::new(program)
+    }
 }
 
 pub(super) fn is_root() -> bool {

@@ -109,7 +109,7 @@ impl ScratchSchema {
         let direct = PgStoreConfig { user: Some(self.name.clone()), ..PgStoreConfig::from_url(self.url.clone()) };
         let migrator =
             PgStorage::connect_lazy(&PgStoreConfig { max_connections: 1, ..direct }).map_err(|err| err.to_string())?;
-        let migrated = migrator.migrate().await.map_err(|err| format!("migrating schema {}: {err}", self.name));
+        let migrated = self.migrate(&migrator).await;
         migrator.close().await;
         migrated?;
         let config =
@@ -164,7 +164,7 @@ impl ScratchSchema {
         // when the WAL writer flushes it, up to `wal_writer_delay` later.
         let options = self.connect_options_as_configured(config)?;
         let storage = PgStorage::connect_lazy_with(config, options).map_err(|err| err.to_string())?;
-        storage.migrate().await.map_err(|err| format!("migrating schema {}: {err}", self.name))?;
+        self.migrate(&storage).await?;
         let replica_config = PgStoreConfig { url: Some(replica_url.to_owned()), ..config.clone() };
         let replica = (self.connect_options(&replica_config)?, redact_url(replica_url));
         Ok(storage.with_replicas(config, vec![replica]).map_err(|err| err.to_string())?.into_store(clock))
@@ -173,8 +173,13 @@ impl ScratchSchema {
     /// A migrated store on this schema.
     pub async fn store(&self, clock: Arc<dyn Clock>, max_connections: u32) -> Result<PgStore, String> {
         let storage = self.storage(&self.config(max_connections))?;
-        storage.migrate().await.map_err(|err| format!("migrating schema {}: {err}", self.name))?;
+        self.migrate(&storage).await?;
         Ok(storage.into_store(clock))
+    }
+
+    /// Applies the migrations through `storage`, whose connections use this schema.
+    async fn migrate(&self, storage: &PgStorage) -> Result<(), String> {
+        storage.migrate().await.map_err(|err| format!("migrating schema {}: {err}", self.name))
     }
 
     pub async fn drop_now(self) {

@@ -7,7 +7,7 @@ use std::process::Command;
 
 use tempfile::TempDir;
 
-use super::cluster::{free_port, is_root, run};
+use super::cluster::{as_postgres_user, free_port, is_root, run};
 
 /// A running PgBouncer. Dropping it stops it.
 #[derive(Debug)]
@@ -54,16 +54,10 @@ impl ThrowawayPgBouncer {
         std::fs::write(dir.path().join("pgbouncer.ini"), config).map_err(|err| err.to_string())?;
         // Only auth_user need be listed: other users are looked up on the server.
         std::fs::write(dir.path().join("users.txt"), "\"postgres\" \"\"\n").map_err(|err| err.to_string())?;
-        // PgBouncer refuses to run as root.
-        let mut command = if is_root() {
+        if is_root() {
             run(Command::new("chown").args(["-R", "postgres:", "--"]).arg(dir.path()))?;
-            let mut command = Command::new("runuser");
-            command.args(["-u", "postgres", "--", binary]);
-            command
-        } else {
-            Command::new(binary)
-        };
-        run(command.args(["-d", &path("pgbouncer.ini")]))?;
+        }
+        run(as_postgres_user(Path::new(binary)).args(["-d", &path("pgbouncer.ini")]))?;
         let bouncer = ThrowawayPgBouncer { dir, port };
         for _ in 0..100 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
