@@ -3,40 +3,49 @@
 use crate::backend::BackendChoice;
 use crate::command::{Result, cargo, exec};
 use crate::conformance::run_suite;
+use crate::timings::Timings;
 use crate::{api_check, bench, chaos, codegen, db, dependencies, layering};
 
 /// Needs DATABASE_URL and MYSQL_URL (the PostgreSQL and MariaDB/MySQL tests fail without them,
 /// saying how to get one).
 pub fn run() -> Result {
-    exec(&mut cargo(["fmt", "--all", "--", "--check"]))?;
-    dependencies::check()?;
-    layering::check()?;
-    exec(&mut cargo(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
-    codegen::run(codegen::Args::check())?;
-    exec(&mut cargo(["test", "--workspace"]))?;
-    db::check_up_with_replica()?;
-    memory_only_manager_has_no_sqlx()?;
-    // Without the tests' dev-dependencies, which enable features (tokio's io-util) the service
-    // itself must ask for.
-    exec(&mut cargo([
-        "check",
-        "-p",
-        "manager",
-        "--no-default-features",
-        "--features",
-        "memory",
-        "--bin",
-        "maeve-manager",
-    ]))?;
-    exec(&mut cargo(["test", "-p", "manager", "--no-default-features", "--features", "memory", "--lib"]))?;
-    manager_without_sqlite_has_no_sqlite()?;
-    manager_without_mysql_has_no_mysql()?;
-    exec(&mut cargo(["test", "-p", "manager", "--no-default-features", "--features", "memory,postgres", "--lib"]))?;
-    api_check::run(api_check::Args::all())?;
-    chaos::run()?;
-    run_suite(BackendChoice::All, None, None)?;
+    let mut timings = Timings::default();
+    let result = steps(&mut timings);
+    timings.report();
+    result
+}
+
+fn steps(t: &mut Timings) -> Result {
+    t.step("fmt", || exec(&mut cargo(["fmt", "--all", "--", "--check"])))?;
+    t.step("structure", || dependencies::check().and_then(|()| layering::check()))?;
+    t.step("clippy", || exec(&mut cargo(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])))?;
+    t.step("codegen --check", || codegen::run(codegen::Args::check()))?;
+    t.step("cargo test", || exec(&mut cargo(["test", "--workspace"])))?;
+    t.step("db up --replica", db::check_up_with_replica)?;
+    t.step("feature subsets", || {
+        memory_only_manager_has_no_sqlx()?;
+        // Without the tests' dev-dependencies, which enable features (tokio's io-util) the
+        // service itself must ask for.
+        exec(&mut cargo([
+            "check",
+            "-p",
+            "manager",
+            "--no-default-features",
+            "--features",
+            "memory",
+            "--bin",
+            "maeve-manager",
+        ]))?;
+        exec(&mut cargo(["test", "-p", "manager", "--no-default-features", "--features", "memory", "--lib"]))?;
+        manager_without_sqlite_has_no_sqlite()?;
+        manager_without_mysql_has_no_mysql()?;
+        exec(&mut cargo(["test", "-p", "manager", "--no-default-features", "--features", "memory,postgres", "--lib"]))
+    })?;
+    t.step("api-check", || api_check::run(api_check::Args::all()))?;
+    t.step("chaos", chaos::run)?;
+    t.step("conformance", || run_suite(BackendChoice::All, None, None))?;
     // A smoke test of the benchmarks and the report; no assertion on speed.
-    bench::run(bench::Args::quick())
+    t.step("bench --quick", || bench::run(bench::Args::quick()))
 }
 
 /// The memory-only build of the manager must not pull in sqlx at all.

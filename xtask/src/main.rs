@@ -14,6 +14,7 @@ mod dependencies;
 mod interleaved;
 mod layering;
 mod migrate;
+mod timings;
 
 use std::process::ExitCode;
 
