@@ -1,17 +1,37 @@
-//! A throwaway PostgreSQL server for fault tests, which stop and restart a server: never the
-//! shared one at `DATABASE_URL`. `initdb` into a temporary directory, on a port of its own,
-//! with its socket in that directory; stopped and removed on drop. initdb refuses to run as
-//! root, so as root the cluster belongs to the `postgres` system user.
+//! A PostgreSQL server of its own, from the local binaries: never the shared one at
+//! `DATABASE_URL`. Fault tests take a throwaway one (`initdb` into a temporary directory, a free
+//! port, stopped and removed on drop); `cargo xtask db up` a kept one (a directory and port it
+//! names, left running across commands until `db down` removes it). Either way the socket is in
+//! the cluster's directory, and the directory is the server user's own, outside any checkout:
+//! initdb refuses to run as root, so as root the cluster belongs to the `postgres` system user,
+//! who may not be able to enter a checkout in a private (0700) directory.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use tempfile::TempDir;
 
-/// A running server of its own. Dropping it stops it at once and deletes its data.
+/// Where a cluster lives: a temporary directory removed with it, or a kept one.
+#[derive(Debug)]
+enum ClusterDir {
+    Throwaway(TempDir),
+    Kept(PathBuf),
+}
+
+impl ClusterDir {
+    fn path(&self) -> &Path {
+        match self {
+            ClusterDir::Throwaway(dir) => dir.path(),
+            ClusterDir::Kept(path) => path,
+        }
+    }
+}
+
+/// A running server of its own. Dropping a throwaway one stops it at once and deletes its data;
+/// a kept one ([`ThrowawayCluster::kept`]) runs on until [`ThrowawayCluster::remove`].
 #[derive(Debug)]
 pub struct ThrowawayCluster {
-    dir: TempDir,
+    dir: ClusterDir,
     bin: PathBuf,
     port: u16,
     /// Server settings beyond the common ones (`name=value`).
@@ -27,8 +47,88 @@ impl ThrowawayCluster {
     /// Creates and starts a cluster with the extra server `settings` (`name=value`).
     pub fn start_with(prefix: &str, settings: &[&str]) -> Result<Self, String> {
         let cluster = Self::empty(prefix, settings)?;
-        let data = cluster.data();
-        cluster.pg(
+        cluster.initdb()?;
+        cluster.start_server()?;
+        Ok(cluster)
+    }
+
+    /// The kept cluster in `dir` on `port` (trust authentication, user `postgres`), with the
+    /// extra server `settings`: created if `dir` holds none, started unless it runs. `dir` is
+    /// made the server user's own.
+    pub fn kept(dir: &Path, port: u16, settings: &[&str]) -> Result<Self, String> {
+        let cluster = Self::kept_dir(dir, port, settings)?;
+        if !cluster.has_data() {
+            cluster.initdb()?;
+        }
+        cluster.start_unless_running()?;
+        Ok(cluster)
+    }
+
+    /// A kept streaming replica of this server in `dir` on `port`: copied if `dir` holds no
+    /// cluster, started unless it runs.
+    pub fn kept_replica(&self, dir: &Path, port: u16, settings: &[&str]) -> Result<Self, String> {
+        let replica = Self::kept_dir(dir, port, settings)?;
+        if !replica.has_data() {
+            replica.base_backup_of(self)?;
+        }
+        replica.start_unless_running()?;
+        Ok(replica)
+    }
+
+    /// The kept cluster in `dir`, if there is one: stopped if it runs, then deleted with `dir`.
+    pub fn remove_kept(dir: &Path) -> Result<(), String> {
+        if !dir.exists() {
+            return Ok(());
+        }
+        let cluster = ThrowawayCluster {
+            dir: ClusterDir::Kept(dir.to_path_buf()),
+            bin: newest_bin_dir()?,
+            port: 0,
+            settings: Vec::new(),
+        };
+        cluster.remove()
+    }
+
+    /// Stops the server if it runs and deletes its directory.
+    pub fn remove(self) -> Result<(), String> {
+        if self.is_running() {
+            self.stop_server()?;
+        }
+        let path = self.dir.path().to_path_buf();
+        std::fs::remove_dir_all(&path).map_err(|err| format!("cannot remove {}: {err}", path.display()))?;
+        // A throwaway directory's own drop then finds nothing left to remove.
+        drop(self);
+        Ok(())
+    }
+
+    fn kept_dir(dir: &Path, port: u16, settings: &[&str]) -> Result<Self, String> {
+        std::fs::create_dir_all(dir).map_err(|err| format!("cannot create {}: {err}", dir.display()))?;
+        if is_root() {
+            run(Command::new("chown").args(["postgres:", "--"]).arg(dir))?;
+        }
+        Ok(ThrowawayCluster {
+            dir: ClusterDir::Kept(dir.to_path_buf()),
+            bin: newest_bin_dir()?,
+            port,
+            settings: settings.iter().map(|&setting| setting.to_owned()).collect(),
+        })
+    }
+
+    fn has_data(&self) -> bool {
+        Path::new(&self.data()).join("PG_VERSION").exists()
+    }
+
+    fn is_running(&self) -> bool {
+        Path::new(&self.data()).join("postmaster.pid").exists()
+    }
+
+    fn start_unless_running(&self) -> Result<(), String> {
+        if self.is_running() { Ok(()) } else { self.start_server() }
+    }
+
+    fn initdb(&self) -> Result<(), String> {
+        let data = self.data();
+        self.pg(
             "initdb",
             &[
                 "-D",
@@ -42,9 +142,7 @@ impl ThrowawayCluster {
                 "--no-sync",
                 "--no-instructions",
             ],
-        )?;
-        cluster.start_server()?;
-        Ok(cluster)
+        )
     }
 
     /// A streaming replica of this server (`pg_basebackup -R`, hot standby) on a port of its
@@ -52,8 +150,16 @@ impl ThrowawayCluster {
     /// accepts connections.
     pub fn start_replica(&self, prefix: &str, settings: &[&str]) -> Result<Self, String> {
         let replica = Self::empty(prefix, settings)?;
-        let port = self.port.to_string();
-        replica.pg(
+        replica.base_backup_of(self)?;
+        replica.start_server()?;
+        Ok(replica)
+    }
+
+    /// This cluster's data as a copy of `primary` that starts as its streaming hot standby
+    /// (`-R` writes standby.signal and primary_conninfo).
+    fn base_backup_of(&self, primary: &ThrowawayCluster) -> Result<(), String> {
+        let port = primary.port.to_string();
+        self.pg(
             "pg_basebackup",
             &[
                 "-h",
@@ -63,7 +169,7 @@ impl ThrowawayCluster {
                 "-U",
                 "postgres",
                 "-D",
-                &replica.data(),
+                &self.data(),
                 "-R",
                 "-X",
                 "stream",
@@ -71,9 +177,7 @@ impl ThrowawayCluster {
                 "fast",
                 "--no-sync",
             ],
-        )?;
-        replica.start_server()?;
-        Ok(replica)
+        )
     }
 
     /// A directory owned by the cluster's user and a free port, no data yet.
@@ -87,7 +191,12 @@ impl ThrowawayCluster {
             run(Command::new("chown").args(["postgres:", "--"]).arg(dir.path()))?;
         }
         let port = free_port()?;
-        Ok(ThrowawayCluster { dir, bin, port, settings: settings.iter().map(|&setting| setting.to_owned()).collect() })
+        Ok(ThrowawayCluster {
+            dir: ClusterDir::Throwaway(dir),
+            bin,
+            port,
+            settings: settings.iter().map(|&setting| setting.to_owned()).collect(),
+        })
     }
 
     /// Starts the stopped (or killed) server again, once it accepts connections: after a kill,
@@ -176,6 +285,10 @@ impl ThrowawayCluster {
 
 impl Drop for ThrowawayCluster {
     fn drop(&mut self) {
+        // A kept cluster runs on; a removed one has nothing left to stop.
+        if matches!(self.dir, ClusterDir::Kept(_)) || !self.is_running() {
+            return;
+        }
         if let Err(err) = self.pg("pg_ctl", &["-D", &self.data(), "-m", "immediate", "-w", "stop"]) {
             eprintln!("warning: could not stop the throwaway cluster in {}: {err}", self.dir.path().display());
         }
