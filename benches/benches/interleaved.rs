@@ -66,8 +66,8 @@ impl Settings {
         };
         let quick = std::env::var_os("MAEVE_BENCH_QUICK").is_some();
         Settings {
-            rounds: if quick { 3 } else { 7 },
-            round: Duration::from_secs(if quick { 1 } else { 2 }),
+            rounds: if quick { 2 } else { 7 },
+            round: Duration::from_millis(if quick { 300 } else { 2_000 }),
             pgbench: var("MAEVE_PGBENCH"),
             pgbench_url: var("MAEVE_PGBENCH_URL"),
         }

@@ -133,7 +133,9 @@ fn pgbouncer(c: &mut Criterion) {
 fn config() -> Criterion {
     let criterion = Criterion::default().configure_from_args();
     if std::env::var_os("MAEVE_BENCH_QUICK").is_some() {
-        criterion.sample_size(10).warm_up_time(Duration::from_millis(200)).measurement_time(Duration::from_millis(500))
+        // A smoke test of the benchmarks and the report: criterion's least sample, the
+        // shortest times that still give every benchmark a figure.
+        criterion.sample_size(10).warm_up_time(Duration::from_millis(20)).measurement_time(Duration::from_millis(50))
     } else {
         criterion.sample_size(20).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(3))
     }

@@ -249,7 +249,7 @@ fn build_report(figures: &BTreeMap<String, f64>, pgbench_tps: &BTreeMap<u32, f64
     let _ = writeln!(md, "\n## Scaling\n");
     let _ = writeln!(md, "| what | memory | postgres | sqlite | mysql |");
     let _ = writeln!(md, "|---|---:|---:|---:|---:|");
-    let big: u64 = if quick { 100_000 } else { 1_000_000 };
+    let big: u64 = if quick { 10_000 } else { 1_000_000 };
     // (criterion group, larger size, smaller size, ratio key after the backend, row label,
     // targets for memory, postgres, sqlite, mysql; token scaling is not measured on MySQL)
     let rows = [
@@ -402,7 +402,7 @@ pub fn run(args: Args) -> Result {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|err| err.to_string())?;
     let scratch = runtime.block_on(Scratch::create(&server_url, "pgbench"))?;
     let measured = (|| -> Result<BTreeMap<u32, f64>> {
-        let tps = pgbench(&binary, &scratch.url, if args.quick { 2 } else { 5 })?;
+        let tps = pgbench(&binary, &scratch.url, if args.quick { 1 } else { 5 })?;
         bench_target("store", &server_url, args.quick, &[])?;
         let pgbench_env = [("MAEVE_PGBENCH", &*binary.to_string_lossy()), ("MAEVE_PGBENCH_URL", &*scratch.url)];
         bench_target("interleaved", &server_url, args.quick, &pgbench_env)?;
