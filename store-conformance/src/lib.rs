@@ -2,9 +2,10 @@
 //! contract clause), the same model-based property test and the same differential test, and
 //! the suite proves its own strength by killing deliberately broken backends.
 //!
-//! It names no backend: a backend crate plugs in from its own tests by implementing
-//! [`Backend`] (or wrapping a constructor in [`FnBackend`]) and invoking
-//! [`conformance_tests!`]; its `<backend>_conformance` example prints the summary line of [`summary::main`].
+//! It names no backend: a backend crate plugs in by implementing [`Backend`] (or wrapping a
+//! constructor in [`FnBackend`]) in its `<backend>_conformance` example, which runs the whole
+//! suite once through [`summary::main`] and prints its summary line (`cargo xtask conformance`
+//! runs them; each failing scenario, model case, history or mutant is named on stderr).
 
 pub mod backend;
 pub mod check;
@@ -40,29 +41,4 @@ fn count_from_env(variable: &str, default: u32) -> u32 {
         },
         Err(_) => default,
     }
-}
-
-/// Expands to one `#[tokio::test]` per scenario for the backend `$backend` (an expression of a
-/// type implementing [`Backend`]), so a failing test names the contract clause it broke.
-#[macro_export]
-macro_rules! conformance_tests {
-    ($backend:expr) => {
-        $crate::for_each_scenario!(__scenario_test; $backend);
-    };
-}
-
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __scenario_test {
-    ($backend:expr; $($group:ident :: $name:ident),* $(,)?) => {
-        $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn $name() {
-                let backend = $backend;
-                if let Err(failure) = $crate::run_scenario(&backend, |f| Box::pin($crate::scenarios::$group::$name(f))).await {
-                    panic!("{} failed on {}: {failure}", stringify!($name), $crate::Backend::name(&backend));
-                }
-            }
-        )*
-    };
 }

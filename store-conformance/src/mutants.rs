@@ -546,10 +546,6 @@ pub struct MutantVerdict {
 }
 
 impl MutantVerdict {
-    pub fn killed(&self) -> bool {
-        self.killed_by_scenario.is_some() || self.killed_by_model || self.killed_by_linearizability
-    }
-
     /// Whether the parts of the suite that test the mutant's clause killed it: a sequential
     /// mutant both a named scenario and the model test; a concurrency mutant (each call alone
     /// correct) the linearizability check, while the sequential model test passes it.
@@ -585,7 +581,13 @@ pub async fn judge_mutants(base: Arc<dyn Backend>, model_cases: u32, histories: 
             shrink: false,
             ..crate::model::RunOptions::new(model_cases_for(mutation, model_cases))
         };
-        let killed_by_model = crate::model::run_model(backend.clone(), options).await.is_err();
+        let model = crate::model::run_model(backend.clone(), options).await;
+        let killed_by_model = model.is_err();
+        if let Err(failure) = &model {
+            // The budget a mutant needs, measured: the case that first failed.
+            let case = failure.split("(first failing case: ").nth(1).and_then(|rest| rest.split(')').next());
+            eprintln!("conformance: {}: model test kills {mutation:?} at case {}", base.name(), case.unwrap_or("?"));
+        }
         let killed_by_linearizability = mutation.is_concurrency_bug() && {
             let options = HistoryOptions {
                 persist_failures: false,
@@ -593,7 +595,18 @@ pub async fn judge_mutants(base: Arc<dyn Backend>, model_cases: u32, histories: 
                 shrink: false,
                 ..HistoryOptions::new(histories)
             };
-            run_histories(backend, options).await.is_err()
+            match run_histories(backend, options).await {
+                Ok(_) => false,
+                Err(failure) => {
+                    let history = failure.split("number ").nth(1).and_then(|rest| rest.split(' ').next());
+                    eprintln!(
+                        "conformance: {}: linearizability kills {mutation:?} at history {}",
+                        base.name(),
+                        history.unwrap_or("?")
+                    );
+                    true
+                }
+            }
         };
         verdicts.push(MutantVerdict {
             mutation,

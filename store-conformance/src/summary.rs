@@ -9,6 +9,14 @@ use crate::model::{RunOptions, run_differential, run_model};
 use crate::mutants::judge_mutants;
 use crate::{Backend, cases_from_env, histories_from_env, run_all_scenarios};
 
+/// Model cases each sequential mutant may take to be killed by the model test (it stops at the
+/// first failure, so a killed mutant costs only the cases it needed). From the fixed seed the
+/// last to die is `ListOrderReversed`, at case 109 (then `NegativeZeroCanonicalised` at 55,
+/// `ReturnedValueAliased` at 22, the rest within 13; measured on PostgreSQL, the cases do not
+/// depend on the backend): 250 leaves room for a generator change. The concurrency mutants take
+/// at most 100 (see `mutants::model_cases_for`).
+pub const MUTANT_MODEL_CASES: u32 = 250;
+
 /// How much of each randomised test to run against a backend.
 #[derive(Debug, Clone, Copy)]
 pub struct Budget {
@@ -65,10 +73,11 @@ async fn check(target: &Target) -> Result<String, String> {
     ));
     let verdicts = judge_mutants(target.backend.clone(), budget.mutant_model_cases, budget.mutant_histories).await;
     phase("mutants judged");
-    for verdict in verdicts.iter().filter(|verdict| !verdict.killed()) {
-        eprintln!("conformance: {name}: mutant {:?} SURVIVED", verdict.mutation);
+    // The strict judgement: each mutant killed by the parts of the suite that test its clause.
+    for verdict in verdicts.iter().filter(|verdict| !verdict.killed_as_expected()) {
+        eprintln!("conformance: {name}: mutant not killed as expected: {verdict:?}");
     }
-    let killed = verdicts.iter().filter(|verdict| verdict.killed()).count();
+    let killed = verdicts.iter().filter(|verdict| verdict.killed_as_expected()).count();
     let line = format!(
         "conformance: {name}: {} scenarios passed, {} model cases passed, {killed}/{} mutants killed, {} concurrent histories linearizable",
         report.passed.len(),

@@ -1,7 +1,6 @@
 //! `cargo run -p store-memory --example memory_conformance [-- --cases N]`: the whole conformance
 //! suite on the in-memory backend, ending in its summary line (`cargo xtask conformance`).
 
-#[path = "../tests/common/mod.rs"]
 mod common;
 
 use std::process::ExitCode;

@@ -2,20 +2,23 @@
 //! conformance suite on MariaDB/MySQL (`MYSQL_URL`), ending in its summary line (`cargo xtask
 //! conformance`).
 
-#[path = "../tests/common/mod.rs"]
 mod common;
 
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use store_conformance::summary::Budget;
+use store_conformance::summary::{Budget, MUTANT_MODEL_CASES};
+use store_mysql::test_support::DatabasePool;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    store_conformance::summary::main(
-        Arc::new(common::mysql()),
+    let pool = Arc::new(DatabasePool::new("conformance"));
+    let code = store_conformance::summary::main(
+        Arc::new(common::mysql(pool.clone())),
         Arc::new(common::memory()),
-        Budget { model_cases: 200, mutant_model_cases: 100, histories: 1_000, mutant_histories: 1_000 },
+        Budget { model_cases: 500, mutant_model_cases: MUTANT_MODEL_CASES, histories: 2_000, mutant_histories: 2_000 },
     )
-    .await
+    .await;
+    pool.drain().await;
+    code
 }

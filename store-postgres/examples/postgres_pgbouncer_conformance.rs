@@ -3,14 +3,13 @@
 //! `pgbouncer`), on a throwaway server and PgBouncer this process starts and removes, ending in
 //! its summary line.
 
-#[path = "../tests/common/mod.rs"]
 mod common;
 
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use store_conformance::summary::Budget;
-use store_postgres::test_support::{ThrowawayCluster, ThrowawayPgBouncer};
+use store_conformance::summary::{Budget, MUTANT_MODEL_CASES};
+use store_postgres::test_support::{SchemaPool, ThrowawayCluster, ThrowawayPgBouncer};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -26,14 +25,16 @@ async fn main() -> ExitCode {
         }
     };
     let pooler_url = format!("postgres://postgres@127.0.0.1:{}/postgres?sslmode=disable", pgbouncer.port());
+    let pool = Arc::new(SchemaPool::with_roles(server.url(), "conformance"));
     let code = store_conformance::summary::main(
-        Arc::new(common::postgres_through_pgbouncer(server.url(), pooler_url)),
+        Arc::new(common::postgres_through_pgbouncer(pool.clone(), pooler_url)),
         Arc::new(common::memory()),
         // As on PostgreSQL alone (postgres_conformance), with fewer model cases: the statements
         // are the same; what is new is the pooler between them and the server.
-        Budget { model_cases: 32, mutant_model_cases: 16, histories: 500, mutant_histories: 1_000 },
+        Budget { model_cases: 200, mutant_model_cases: MUTANT_MODEL_CASES, histories: 1_000, mutant_histories: 2_000 },
     )
     .await;
+    pool.drain().await;
     drop((pgbouncer, server));
     code
 }

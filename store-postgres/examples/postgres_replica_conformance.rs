@@ -3,15 +3,14 @@
 //! replica this process starts and removes (the shared server is not used), ending in its
 //! summary line and where reads went.
 
-#[path = "../tests/common/mod.rs"]
 mod common;
 
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
-use store_conformance::summary::Budget;
+use store_conformance::summary::{Budget, MUTANT_MODEL_CASES};
 use store_postgres::ReadRoutes;
-use store_postgres::test_support::ThrowawayCluster;
+use store_postgres::test_support::{SchemaPool, ThrowawayCluster};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -24,15 +23,23 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let pool = match SchemaPool::with_replica(primary.url(), "conformance", &replica.url()) {
+        Ok(pool) => Arc::new(pool),
+        Err(err) => {
+            println!("conformance: postgres+replica: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
     let routes = Arc::new(Mutex::new(ReadRoutes::default()));
     let code = store_conformance::summary::main(
-        Arc::new(common::postgres_with_replica(primary.url(), replica.url(), routes.clone())),
+        Arc::new(common::postgres_with_replica(pool.clone(), replica.url(), routes.clone())),
         Arc::new(common::memory()),
         // As on PostgreSQL alone (postgres_conformance), with fewer model cases: the statements
         // are the same; what is new is where reads go.
-        Budget { model_cases: 32, mutant_model_cases: 16, histories: 500, mutant_histories: 1_000 },
+        Budget { model_cases: 200, mutant_model_cases: MUTANT_MODEL_CASES, histories: 1_000, mutant_histories: 2_000 },
     )
     .await;
+    pool.drain().await;
     let routes = *routes.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     eprintln!(
         "conformance: postgres+replica: reads served by the replica {}, by the primary {} ({} after a replica failure)",

@@ -200,16 +200,33 @@ where
             options.deterministic,
             options.shrink,
         );
+        // Which case failed first: how large a budget a mutant needs, measured.
+        let started = std::sync::atomic::AtomicU32::new(0);
+        let first_failure = std::sync::atomic::AtomicU32::new(0);
         let result = runner.run(&strategy, |(_, ops, seen)| {
+            let case_number = started.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             // The seen-counter only serves shrinking; the strategy panics if it was advanced
             // for a failing case that is not going to be shrunk.
             let seen = if options.shrink { seen } else { None };
-            handle.block_on(case(ops, seen)).map_err(TestCaseError::fail)
+            let outcome = handle.block_on(case(ops, seen));
+            if outcome.is_err() {
+                let _ = first_failure.compare_exchange(
+                    0,
+                    case_number,
+                    std::sync::atomic::Ordering::Relaxed,
+                    std::sync::atomic::Ordering::Relaxed,
+                );
+            }
+            outcome.map_err(TestCaseError::fail)
         });
         match result {
             Ok(()) => Ok(options.cases),
             Err(TestError::Fail(reason, (_, ops, _))) => {
-                Err(format!("{reason}\nminimal failing sequence ({} operations): {ops:#?}", ops.len()))
+                let case = first_failure.into_inner();
+                Err(format!(
+                    "{reason} (first failing case: {case})\nminimal failing sequence ({} operations): {ops:#?}",
+                    ops.len()
+                ))
             }
             Err(TestError::Abort(reason)) => Err(format!("aborted: {reason}")),
         }

@@ -5,6 +5,7 @@
 
 mod cluster;
 mod pgbouncer;
+mod schema_pool;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -18,6 +19,7 @@ use crate::{PgStorage, PgStore, PgStoreConfig, redact_url};
 
 pub use cluster::ThrowawayCluster;
 pub use pgbouncer::ThrowawayPgBouncer;
+pub use schema_pool::SchemaPool;
 
 /// What to tell someone whose PostgreSQL tests cannot find a database.
 pub const NO_DATABASE_HELP: &str = "DATABASE_URL is not set. The PostgreSQL tests need a server where this user may \

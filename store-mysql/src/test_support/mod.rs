@@ -3,6 +3,8 @@
 //! run in parallel. Used by this crate's tests and by the manager's and the benchmarks'; it
 //! knows nothing of the conformance suite.
 
+mod database_pool;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -12,6 +14,8 @@ use sqlx::{AssertSqlSafe, MySqlPool};
 use store_core::{Clock, redact_url};
 
 use crate::{MySqlStorage, MySqlStore, MySqlStoreConfig};
+
+pub use database_pool::DatabasePool;
 
 /// What to tell someone whose MySQL tests cannot find a server.
 pub const NO_SERVER_HELP: &str = "MYSQL_URL is not set. The MariaDB/MySQL tests need a server where this user may \

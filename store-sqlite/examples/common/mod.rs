@@ -1,15 +1,13 @@
-//! MariaDB/MySQL (a fresh migrated database per instance) and memory as the conformance suite
+//! SQLite (a fresh migrated database file per instance) and memory as the conformance suite
 //! sees them.
-
-#![allow(dead_code)] // each test file uses its own part
 
 use std::sync::Arc;
 
 use store_conformance::{Backend, FnBackend, Instance};
-use store_mysql::test_support::scratch_store;
+use store_sqlite::test_support::scratch_store;
 
-pub fn mysql() -> impl Backend + 'static {
-    FnBackend::new("mysql", |clock| async move {
+pub fn sqlite() -> impl Backend + 'static {
+    FnBackend::new("sqlite", |clock| async move {
         let (store, teardown) = scratch_store("conformance", clock).await?;
         Ok(Instance::with_teardown(Arc::new(store), teardown))
     })
