@@ -63,11 +63,15 @@ fn generate(target: &Target) -> Result<BTreeMap<String, String>> {
         fs::remove_dir_all(&generated).map_err(|err| err.to_string())?;
     }
     fs::create_dir_all(&generated).map_err(|err| err.to_string())?;
-    // The macros only describe queries when they are expanded, so make them expand again.
-    exec(&mut cargo(["clean", "--quiet", "-p", target.crate_name]))?;
-    // `check` expands them as `build` would, without generating code.
+    // The macros only describe queries when they are expanded, and cargo does not see the
+    // environment they read: a `--cfg` no earlier run used makes rustc expand this crate again,
+    // and only this crate (a `cargo clean` would also throw away its builds for the tests).
+    // `--profile check` expands them as `build` would, without generating code.
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos();
+    let run = format!("maeve_codegen_run=\"{nanos}\"");
     exec(
-        cargo(["check", "--quiet", "-p", target.crate_name, "--lib"])
+        cargo(["rustc", "--quiet", "-p", target.crate_name, "--lib", "--profile", "check", "--"])
+            .args(["--cfg", &run, "-A", "unexpected_cfgs"])
             .env("SQLX_OFFLINE", "false")
             .env("DATABASE_URL", &target.database_url)
             .env("SQLX_OFFLINE_DIR", &generated),
