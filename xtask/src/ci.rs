@@ -28,7 +28,8 @@ fn steps(t: &mut Timings) -> Result {
         manager_without_sqlite_has_no_sqlite()?;
         manager_without_mysql_has_no_mysql()?;
         // What a subset must still compile: `cargo test` above ran the manager's tests with
-        // every backend, so here they are only checked (no code generated, nothing run twice).
+        // every backend, so here its unit tests are only checked (no code generated, nothing run
+        // twice); its integration tests need every backend.
         // The service alone, without the tests' dev-dependencies, which enable features
         // (tokio's io-util) the service itself must ask for.
         exec(&mut cargo([
@@ -50,7 +51,8 @@ fn steps(t: &mut Timings) -> Result {
                 "--features",
                 features,
                 "--lib",
-                "--tests",
+                "--profile",
+                "test",
             ]))?;
         }
         Ok(())
