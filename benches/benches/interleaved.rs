@@ -64,7 +64,7 @@ impl Settings {
                 panic!("{name} is not set: run this benchmark through `cargo xtask bench`, which sets it")
             })
         };
-        let quick = std::env::var_os("MAEVE_BENCH_QUICK").is_some();
+        let quick = benches::quick();
         Settings {
             rounds: if quick { 2 } else { 7 },
             round: Duration::from_millis(if quick { 300 } else { 2_000 }),

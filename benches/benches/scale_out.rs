@@ -130,23 +130,5 @@ fn pgbouncer(c: &mut Criterion) {
     drop(bouncer);
 }
 
-fn config() -> Criterion {
-    let criterion = Criterion::default().configure_from_args();
-    if std::env::var_os("MAEVE_BENCH_QUICK").is_some() {
-        // A smoke test of the benchmarks and the report: criterion's least sample, the
-        // shortest times that still give every benchmark a figure. Its statistics (100 000
-        // bootstrap resamples) and plots took most of a quick run's time, for figures a
-        // smoke test does not read; the estimates the report is built from are still written.
-        criterion
-            .sample_size(10)
-            .warm_up_time(Duration::from_millis(20))
-            .measurement_time(Duration::from_millis(50))
-            .nresamples(1_000)
-            .without_plots()
-    } else {
-        criterion.sample_size(20).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(3))
-    }
-}
-
-criterion_group! { name = benches; config = config(); targets = replica, pgbouncer }
+criterion_group! { name = benches; config = benches::criterion_config(Duration::from_secs(3)); targets = replica, pgbouncer }
 criterion_main!(benches);

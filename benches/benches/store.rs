@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use benches::quick;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{Connection, MySqlConnection, MySqlPool, PgConnection, SqliteConnection, SqlitePool};
@@ -20,10 +21,6 @@ use store_postgres::{ConnectionPool, PgStore};
 use store_sqlite::test_support::ScratchDir;
 use store_sqlite::{SqliteStorage, SqliteStore, SqliteStoreConfig};
 use tokio::runtime::Runtime;
-
-fn quick() -> bool {
-    std::env::var_os("MAEVE_BENCH_QUICK").is_some()
-}
 
 fn runtime() -> Runtime {
     tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime")
@@ -606,23 +603,5 @@ fn all(c: &mut Criterion) {
     token_scaling(c, &rt);
 }
 
-fn config() -> Criterion {
-    let criterion = Criterion::default().configure_from_args();
-    if quick() {
-        // A smoke test of the benchmarks and the report: criterion's least sample, the
-        // shortest times that still give every benchmark a figure. Its statistics (100 000
-        // bootstrap resamples) and plots took most of a quick run's time, for figures a
-        // smoke test does not read; the estimates the report is built from are still written.
-        criterion
-            .sample_size(10)
-            .warm_up_time(Duration::from_millis(20))
-            .measurement_time(Duration::from_millis(50))
-            .nresamples(1_000)
-            .without_plots()
-    } else {
-        criterion.sample_size(20).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2))
-    }
-}
-
-criterion_group! { name = benches; config = config(); targets = all }
+criterion_group! { name = benches; config = benches::criterion_config(Duration::from_secs(2)); targets = all }
 criterion_main!(benches);

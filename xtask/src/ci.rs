@@ -27,33 +27,17 @@ fn steps(t: &mut Timings) -> Result {
         memory_only_manager_has_no_sqlx()?;
         manager_without_sqlite_has_no_sqlite()?;
         manager_without_mysql_has_no_mysql()?;
-        // What a subset must still compile: `cargo test` above ran the manager's tests with
-        // every backend, so here its unit tests are only checked (no code generated, nothing run
-        // twice); its integration tests need every backend.
+        // What a subset must still compile, checked without generating code.
+        let check_manager = |features: &str, targets: &[&str]| {
+            exec(cargo(["check", "-p", "manager", "--no-default-features", "--features", features]).args(targets))
+        };
         // The service alone, without the tests' dev-dependencies, which enable features
         // (tokio's io-util) the service itself must ask for.
-        exec(&mut cargo([
-            "check",
-            "-p",
-            "manager",
-            "--no-default-features",
-            "--features",
-            "memory",
-            "--bin",
-            "maeve-manager",
-        ]))?;
+        check_manager("memory", &["--bin", "maeve-manager"])?;
+        // `cargo test` above ran the manager's tests with every backend, so its unit tests are
+        // only compiled here, not run twice; its integration tests need every backend.
         for features in ["memory", "memory,postgres"] {
-            exec(&mut cargo([
-                "check",
-                "-p",
-                "manager",
-                "--no-default-features",
-                "--features",
-                features,
-                "--lib",
-                "--profile",
-                "test",
-            ]))?;
+            check_manager(features, &["--lib", "--profile", "test"])?;
         }
         Ok(())
     })?;

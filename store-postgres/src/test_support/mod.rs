@@ -212,17 +212,26 @@ pub async fn with_teardown(
     schema: ScratchSchema,
     store: Result<PgStore, String>,
 ) -> Result<(PgStore, BoxFuture<'static, ()>), String> {
+    closing_then(store, Box::pin(async move { schema.drop_now().await })).await
+}
+
+/// `store` and what closes it and then runs `release` (which drops or gives back the schema it
+/// was made on); when making the store failed, `release` runs at once.
+pub(crate) async fn closing_then(
+    store: Result<PgStore, String>,
+    release: BoxFuture<'static, ()>,
+) -> Result<(PgStore, BoxFuture<'static, ()>), String> {
     let store = match store {
         Ok(store) => store,
         Err(err) => {
-            schema.drop_now().await;
+            release.await;
             return Err(err);
         }
     };
     let storage = store.storage().clone();
     let teardown = Box::pin(async move {
         storage.close().await;
-        schema.drop_now().await;
+        release.await;
     });
     Ok((store, teardown))
 }

@@ -75,20 +75,8 @@ impl SchemaPool {
         schema: ScratchSchema,
         store: Result<PgStore, String>,
     ) -> Result<(PgStore, BoxFuture<'static, ()>), String> {
-        let store = match store {
-            Ok(store) => store,
-            Err(err) => {
-                self.give_back(schema).await;
-                return Err(err);
-            }
-        };
-        let storage = store.storage().clone();
         let pool = self.clone();
-        let teardown = Box::pin(async move {
-            storage.close().await;
-            pool.give_back(schema).await;
-        });
-        Ok((store, teardown))
+        super::closing_then(store, Box::pin(async move { pool.give_back(schema).await })).await
     }
 
     /// Drops every schema in the pool (and its role).
