@@ -548,10 +548,11 @@ pub struct MutantVerdict {
 impl MutantVerdict {
     /// Whether the parts of the suite that test the mutant's clause killed it: a sequential
     /// mutant both a named scenario and the model test; a concurrency mutant (each call alone
-    /// correct) the linearizability check, while the sequential model test passes it.
+    /// correct) the linearizability check, while the scenarios and the sequential model test
+    /// pass it.
     pub fn killed_as_expected(&self) -> bool {
         if self.mutation.is_concurrency_bug() {
-            self.killed_by_linearizability && !self.killed_by_model
+            self.killed_by_linearizability && !self.killed_by_model && self.killed_by_scenario.is_none()
         } else {
             self.killed_by_scenario.is_some() && self.killed_by_model
         }
@@ -574,6 +575,7 @@ pub async fn judge_mutants(base: Arc<dyn Backend>, model_cases: u32, histories: 
     let mut verdicts = Vec::new();
     for mutation in Mutation::ALL {
         let backend: Arc<dyn Backend> = Arc::new(MutantBackend { mutation, base: base.clone() });
+        let started = std::time::Instant::now();
         let report = crate::run_all_scenarios(backend.clone(), true).await;
         let options = crate::model::RunOptions {
             persist_failures: false,
@@ -608,6 +610,7 @@ pub async fn judge_mutants(base: Arc<dyn Backend>, model_cases: u32, histories: 
                 }
             }
         };
+        eprintln!("conformance: {}: {mutation:?} judged in {:.1} s", base.name(), started.elapsed().as_secs_f64());
         verdicts.push(MutantVerdict {
             mutation,
             killed_by_scenario: report.failed.into_iter().next().map(|(name, failure)| (name, failure.0)),

@@ -57,7 +57,11 @@ pub fn run_suite(choice: BackendChoice, cases: Option<u32>, histories: Option<u3
         for _ in 0..parallel.clamp(1, examples.len().max(1)) {
             let (queue, report) = (&queue, report.clone());
             scope.spawn(move || {
-                while let Some(example) = queue.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).pop() {
+                // The guard must go before the run: a `while let` keeps its scrutinee's temporaries
+                // (the lock) alive through the body, which ran the examples one at a time.
+                loop {
+                    let next = queue.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).pop();
+                    let Some(example) = next else { return };
                     eprintln!("conformance: starting {example}");
                     let started = Instant::now();
                     let output = command(&example, cases, histories)
