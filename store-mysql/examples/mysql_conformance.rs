@@ -16,7 +16,8 @@ async fn main() -> ExitCode {
     let code = store_conformance::summary::main(
         Arc::new(common::mysql(pool.clone())),
         Arc::new(common::memory()),
-        Budget { model_cases: 500, mutant_model_cases: MUTANT_MODEL_CASES, histories: 2_000, mutant_histories: 2_000 },
+        // As on PostgreSQL alone (postgres_conformance).
+        Budget { model_cases: 200, mutant_model_cases: MUTANT_MODEL_CASES, histories: 1_000, mutant_histories: 2_000 },
     )
     .await;
     pool.drain().await;

@@ -29,9 +29,9 @@ async fn main() -> ExitCode {
     let code = store_conformance::summary::main(
         Arc::new(common::postgres_through_pgbouncer(pool.clone(), pooler_url)),
         Arc::new(common::memory()),
-        // As on PostgreSQL alone (postgres_conformance), with fewer model cases: the statements
+        // As on PostgreSQL alone (postgres_conformance), with half its model cases and histories: the statements
         // are the same; what is new is the pooler between them and the server.
-        Budget { model_cases: 200, mutant_model_cases: MUTANT_MODEL_CASES, histories: 1_000, mutant_histories: 2_000 },
+        Budget { model_cases: 100, mutant_model_cases: MUTANT_MODEL_CASES, histories: 500, mutant_histories: 2_000 },
     )
     .await;
     pool.drain().await;

@@ -1,7 +1,7 @@
 //! `cargo xtask ci`: what CI runs, in the order that fails fastest.
 
 use crate::backend::BackendChoice;
-use crate::command::{Result, cargo, exec};
+use crate::command::{Result, cargo, clippy, exec};
 use crate::conformance::run_suite;
 use crate::timings::Timings;
 use crate::{api_check, bench, chaos, codegen, db, dependencies, layering};
@@ -18,7 +18,7 @@ pub fn run() -> Result {
 fn steps(t: &mut Timings) -> Result {
     t.step("fmt", || exec(&mut cargo(["fmt", "--all", "--", "--check"])))?;
     t.step("structure", || dependencies::check().and_then(|()| layering::check()))?;
-    t.step("clippy", || exec(&mut cargo(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])))?;
+    t.step("clippy", || exec(&mut clippy()))?;
     t.step("codegen --check", || codegen::run(codegen::Args::check()))?;
     t.step("cargo test", || exec(&mut cargo(["test", "--workspace"])))?;
     t.step("db up --replica", db::check_up_with_replica)?;

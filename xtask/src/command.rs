@@ -18,7 +18,37 @@ where
 {
     let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     command.args(args).current_dir(workspace_root());
+    for name in variables_cargo_run_set() {
+        command.env_remove(name);
+    }
     command
+}
+
+/// The variables `cargo run` set for xtask itself (its manifest and package). A cargo started
+/// from here must not see them: it compares them with what build scripts declared they depend
+/// on (ring's reads `CARGO_MANIFEST_DIR` and `CARGO_PKG_*`), so it would rebuild ring, rustls,
+/// sqlx and every store crate that the outer `cargo xtask` had just built without them.
+fn variables_cargo_run_set() -> impl Iterator<Item = std::ffi::OsString> {
+    const SET_FOR_A_CRATE: [&str; 6] = [
+        "CARGO_MANIFEST_DIR",
+        "CARGO_MANIFEST_PATH",
+        "CARGO_CRATE_NAME",
+        "CARGO_BIN_NAME",
+        "CARGO_PRIMARY_PACKAGE",
+        "CARGO_RUSTC_CURRENT_DIR",
+    ];
+    std::env::vars_os().map(|(name, _)| name).filter(|name| {
+        let name = name.to_string_lossy();
+        name.starts_with("CARGO_PKG_") || SET_FOR_A_CRATE.contains(&&*name)
+    })
+}
+
+/// CI's lint of every target, `-D warnings`. `codegen --check` re-expands a crate's query macros
+/// with exactly these arguments, so that everything else it checks is already fresh from this
+/// run, in the same feature set (a `-p` build resolves features for one package and compiles
+/// sqlx's macros and drivers again).
+pub fn clippy() -> Command {
+    cargo(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])
 }
 
 /// Runs `command` to completion, inheriting stdio; an unsuccessful exit is an error.
