@@ -14,7 +14,7 @@ use crate::{Backend, cases_from_env, histories_from_env, run_all_scenarios};
 /// last to die is `ListOrderReversed`, at case 109 (then `NegativeZeroCanonicalised` at 55,
 /// `ReturnedValueAliased` at 22, the rest within 13; measured on PostgreSQL, the cases do not
 /// depend on the backend): 250 leaves room for a generator change. The concurrency mutants take
-/// at most 100 (see `mutants::model_cases_for`).
+/// at most 32 (see `mutants::model_cases_for`).
 pub const MUTANT_MODEL_CASES: u32 = 250;
 
 /// How much of each randomised test to run against a backend.

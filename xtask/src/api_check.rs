@@ -92,23 +92,35 @@ impl Service {
 
 fn check(root: &Path, schemathesis: &Path, binary: &Path, name: &str, config: &str, examples: u32) -> Result {
     let config_path = root.join(format!("target/api-check/{name}.toml"));
+    // schemathesis keeps its state (.schemathesis/) in its working directory: one per run,
+    // since the backends run at once.
+    let workdir = root.join(format!("target/api-check/run-{name}"));
+    std::fs::create_dir_all(&workdir).map_err(|err| format!("{}: {err}", workdir.display()))?;
     let service = Service::start(binary, config, &config_path)?;
-    let outcome = exec(
-        Command::new(schemathesis)
-            .arg("--config-file")
-            .arg(root.join("manager/schemathesis.toml"))
-            .arg("run")
-            .arg(root.join("manager/api-spec.yaml"))
-            .args(["--url", &format!("http://127.0.0.1:{}/api/v0", service.port)])
-            .args([
-                "--checks",
-                "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
-            ])
-            .args(["--max-examples", &examples.to_string(), "--seed", "20261129"])
-            // schemathesis keeps its state (.schemathesis/) in its working directory.
-            .current_dir(root.join("target/api-check"))
-            .env("NO_COLOR", "1"),
-    );
+    let mut schemathesis = Command::new(schemathesis);
+    schemathesis
+        .arg("--config-file")
+        .arg(root.join("manager/schemathesis.toml"))
+        .arg("run")
+        .arg(root.join("manager/api-spec.yaml"))
+        .args(["--url", &format!("http://127.0.0.1:{}/api/v0", service.port)])
+        .args([
+            "--checks",
+            "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
+        ])
+        .args(["--max-examples", &examples.to_string(), "--seed", "20261129"])
+        .current_dir(&workdir)
+        .env("NO_COLOR", "1");
+    // Its report comes in one block, not interleaved with the other backends'.
+    let outcome =
+        schemathesis.output().map_err(|err| format!("could not start schemathesis: {err}")).and_then(|output| {
+            println!(
+                "api-check: {name}:\n{}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            );
+            if output.status.success() { Ok(()) } else { Err(format!("schemathesis failed with {}", output.status)) }
+        });
     let stopped = service.stop();
     outcome.map_err(|err| format!("api-check on {name}: {err}"))?;
     stopped?;
@@ -121,48 +133,64 @@ pub fn run(args: Args) -> Result {
     let schemathesis = schemathesis(&root)?;
     exec(&mut cargo(["build", "--quiet", "--bin", "maeve-manager"]))?;
     let binary = root.join("target/debug/maeve-manager");
-    let backends = args.backend.backends();
-    if backends.contains(&Backend::Memory) {
-        let config = "[api]\naddr = \"127.0.0.1:PORT\"\n[storage]\ntype = \"in_memory\"\n";
-        check(&root, &schemathesis, &binary, "memory", config, args.examples)?;
-    }
-    if backends.contains(&Backend::Postgres) {
-        let server = database::url(None)?;
-        let runtime =
-            tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|err| err.to_string())?;
-        let scratch: Scratch = runtime.block_on(Scratch::create(&server, "api_check"))?;
-        let config = format!(
-            "[api]\naddr = \"127.0.0.1:PORT\"\n[storage]\ntype = \"postgres\"\n[storage.postgres]\nurl = \"{}\"\nrun_migrations = true\n",
-            scratch.url
-        );
-        let outcome = check(&root, &schemathesis, &binary, "postgres", &config, args.examples);
-        runtime.block_on(scratch.drop())?;
-        outcome?;
-    }
-    if backends.contains(&Backend::Sqlite) {
-        let path = root.join("target/api-check/sqlite/maeve.db");
-        if let Some(dir) = path.parent().filter(|dir| dir.exists()) {
-            std::fs::remove_dir_all(dir).map_err(|err| format!("{}: {err}", dir.display()))?;
+    // Each run waits on its service and database as much as it computes: all at once take
+    // about half as long as one after another on two cores.
+    let (root, schemathesis, binary) = (&root, &schemathesis, &binary);
+    let outcomes: Vec<Result> = std::thread::scope(|scope| {
+        let runs: Vec<_> = args
+            .backend
+            .backends()
+            .into_iter()
+            .map(|backend| scope.spawn(move || check_backend(backend, root, schemathesis, binary, args.examples)))
+            .collect();
+        runs.into_iter().map(|run| run.join().unwrap_or_else(|_| Err("an api-check run panicked".to_owned()))).collect()
+    });
+    outcomes.into_iter().collect()
+}
+
+fn check_backend(backend: Backend, root: &Path, schemathesis: &Path, binary: &Path, examples: u32) -> Result {
+    match backend {
+        Backend::Memory => {
+            let config = "[api]\naddr = \"127.0.0.1:PORT\"\n[storage]\ntype = \"in_memory\"\n";
+            check(root, schemathesis, binary, "memory", config, examples)
         }
-        // The path is ours, under target/; TOML basic strings take it as it is.
-        let config = format!(
-            "[api]\naddr = \"127.0.0.1:PORT\"\n[storage]\ntype = \"sqlite\"\n[storage.sqlite]\npath = \"{}\"\n",
-            path.display()
-        );
-        check(&root, &schemathesis, &binary, "sqlite", &config, args.examples)?;
+        Backend::Postgres => {
+            let server = database::url(None)?;
+            let runtime =
+                tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|err| err.to_string())?;
+            let scratch: Scratch = runtime.block_on(Scratch::create(&server, "api_check"))?;
+            let config = format!(
+                "[api]\naddr = \"127.0.0.1:PORT\"\n[storage]\ntype = \"postgres\"\n[storage.postgres]\nurl = \"{}\"\nrun_migrations = true\n",
+                scratch.url
+            );
+            let outcome = check(root, schemathesis, binary, "postgres", &config, examples);
+            runtime.block_on(scratch.drop())?;
+            outcome
+        }
+        Backend::Sqlite => {
+            let path = root.join("target/api-check/sqlite/maeve.db");
+            if let Some(dir) = path.parent().filter(|dir| dir.exists()) {
+                std::fs::remove_dir_all(dir).map_err(|err| format!("{}: {err}", dir.display()))?;
+            }
+            // The path is ours, under target/; TOML basic strings take it as it is.
+            let config = format!(
+                "[api]\naddr = \"127.0.0.1:PORT\"\n[storage]\ntype = \"sqlite\"\n[storage.sqlite]\npath = \"{}\"\n",
+                path.display()
+            );
+            check(root, schemathesis, binary, "sqlite", &config, examples)
+        }
+        Backend::Mysql => {
+            use store_mysql::test_support::ScratchDatabase;
+            let runtime =
+                tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|err| err.to_string())?;
+            let scratch = runtime.block_on(ScratchDatabase::create("api_check"))?;
+            let config = format!(
+                "[api]\naddr = \"127.0.0.1:PORT\"\n[storage]\ntype = \"mysql\"\n[storage.mysql]\nurl = \"{}\"\nrun_migrations = true\n",
+                database::with_database(&scratch.server_url, &scratch.name)
+            );
+            let outcome = check(root, schemathesis, binary, "mysql", &config, examples);
+            runtime.block_on(scratch.drop_now());
+            outcome
+        }
     }
-    if backends.contains(&Backend::Mysql) {
-        use store_mysql::test_support::ScratchDatabase;
-        let runtime =
-            tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|err| err.to_string())?;
-        let scratch = runtime.block_on(ScratchDatabase::create("api_check"))?;
-        let config = format!(
-            "[api]\naddr = \"127.0.0.1:PORT\"\n[storage]\ntype = \"mysql\"\n[storage.mysql]\nurl = \"{}\"\nrun_migrations = true\n",
-            database::with_database(&scratch.server_url, &scratch.name)
-        );
-        let outcome = check(&root, &schemathesis, &binary, "mysql", &config, args.examples);
-        runtime.block_on(scratch.drop_now());
-        outcome?;
-    }
-    Ok(())
 }
