@@ -189,9 +189,16 @@ impl Config {
         Self::parse(&text).map_err(|err| format!("config {}: {err}", path.display()))
     }
 
-    /// Parses config text; errors name the section and key.
+    /// Parses config text; errors name the section and key, and show no secret: a syntax error
+    /// gives its line and column without the line itself, and any URL or password of the file
+    /// a message would quote is replaced.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let mut table: toml::Table = toml::from_str(text).map_err(|err| err.to_string())?;
+        let table: toml::Table = toml::from_str(text).map_err(|err| syntax_error(text, &err))?;
+        let secrets = secrets_in(&toml::Value::Table(table.clone()));
+        Self::parse_table(table).map_err(|message| without_secrets(message, &secrets))
+    }
+
+    fn parse_table(mut table: toml::Table) -> Result<Self, String> {
         let mut ignored_sections: Vec<String> =
             table.keys().filter(|key| !USED_SECTIONS.contains(&key.as_str())).cloned().collect();
         let api = match table.remove("api") {
@@ -210,6 +217,60 @@ impl Config {
         };
         Ok(Config { api, log, storage, ignored_sections })
     }
+}
+
+/// Where a TOML syntax error is, and what it is, without the excerpt of the file toml's own
+/// message shows: that line may hold a password.
+fn syntax_error(text: &str, err: &toml::de::Error) -> String {
+    let what = err.message().trim_end();
+    let Some(before) = err.span().and_then(|span| text.get(..span.start)) else {
+        return format!("TOML syntax error: {what}");
+    };
+    let line = before.matches('\n').count() + 1;
+    let column = before[before.rfind('\n').map_or(0, |newline| newline + 1)..].chars().count() + 1;
+    format!("TOML syntax error at line {line}, column {column}: {what}")
+}
+
+/// Every string under a key that may hold a secret (a URL, a password, a token), anywhere in
+/// `value`: what an error message must not quote.
+fn secrets_in(value: &toml::Value) -> Vec<String> {
+    fn strings(value: &toml::Value, found: &mut Vec<String>) {
+        match value {
+            toml::Value::String(text) if !text.is_empty() => found.push(text.clone()),
+            toml::Value::Array(items) => items.iter().for_each(|item| strings(item, found)),
+            toml::Value::Table(table) => table.values().for_each(|item| strings(item, found)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    match value {
+        toml::Value::Table(table) => {
+            for (key, item) in table {
+                let key = key.to_ascii_lowercase();
+                if ["url", "password", "secret", "token"].iter().any(|secret| key.contains(secret)) {
+                    strings(item, &mut found);
+                } else {
+                    found.extend(secrets_in(item));
+                }
+            }
+        }
+        toml::Value::Array(items) => items.iter().for_each(|item| found.extend(secrets_in(item))),
+        _ => {}
+    }
+    found
+}
+
+/// `message` with every secret replaced, as written and as serde quotes it (escaped).
+fn without_secrets(mut message: String, secrets: &[String]) -> String {
+    for secret in secrets {
+        let quoted = format!("{secret:?}");
+        for shown in [secret.as_str(), &quoted[1..quoted.len() - 1]] {
+            if message.contains(shown) {
+                message = message.replace(shown, "<redacted>");
+            }
+        }
+    }
+    message
 }
 
 fn normalise_addr(addr: &str) -> Result<String, String> {
@@ -453,5 +514,53 @@ mod tests {
             Config::parse("[storage]\ntype = \"mysql\"\n[storage.mysql]\npassword = \"hunter2\"\nhots = \"db\"\n")
                 .unwrap_err();
         assert!(err.contains("[storage.mysql]") && err.contains("hots") && !err.contains("hunter2"), "{err}");
+    }
+
+    /// The independent probe's configurations: no error shows a password, whether a syntax
+    /// error sits on its line or a value of the wrong type would be quoted.
+    #[test]
+    fn no_config_error_shows_a_secret() {
+        for backend in ["postgres", "mysql"] {
+            for section in [
+                "password = \"Secr3t",
+                "password = \"Secr3t\"\nhots = 1",
+                "password = \"Secr3t\" junk",
+                "url = \"{backend}://u:Sl4sh/Secr3t@db/maeve",
+                "url = \"{backend}://u:Secr3t@db/maeve\"\nmax_connections = \"many\"",
+                "url = [\"{backend}://u:Secr3t@db/maeve\"]",
+                "url = \"{backend}://u:Secr3t@db/maeve\"\nreplica_urls = \"{backend}://u:Secr3t@db/maeve\"",
+                "password = [\"Secr3t\", 1]",
+            ] {
+                let section = section.replace("{backend}", backend);
+                let text = format!("[storage]\ntype = \"{backend}\"\n[storage.{backend}]\n{section}\n");
+                let err = Config::parse(&text).map(|_| ()).expect_err(&text);
+                assert!(!err.contains("r3t"), "{text}\n-> {err}");
+            }
+        }
+    }
+
+    /// A URL whose password holds what a URL parser reads as the path, the query or the port is
+    /// refused by the store's connect options, which name the field and not the password.
+    #[cfg(all(feature = "postgres", feature = "mysql"))]
+    #[test]
+    fn a_refused_url_shows_no_password() {
+        for url in
+            ["{backend}://u:Sl4sh/Secr3t@db/maeve", "{backend}://u:Qu3ry?Secr3t@db/maeve", "{backend}://u:Secr3t"]
+        {
+            let postgres = store_postgres::PgStoreConfig::from_url(url.replace("{backend}", "postgres"));
+            let mysql = store_mysql::MySqlStoreConfig::from_url(url.replace("{backend}", "mysql"));
+            for err in [postgres.connect_options().map(|_| ()), mysql.connect_options().map(|_| ())] {
+                let err = err.expect_err(url).to_string();
+                assert!(err.contains("url") && !err.contains("r3t"), "{url} -> {err}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_syntax_error_gives_its_line_and_column() {
+        let err =
+            Config::parse("[api]\naddr = \"127.0.0.1:8090\"\n[storage.postgres]\npassword = \"hunter2\n").unwrap_err();
+        assert!(err.starts_with("TOML syntax error at line 4, column"), "{err}");
+        assert!(!err.contains("hunter2"), "{err}");
     }
 }

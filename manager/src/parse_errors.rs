@@ -92,7 +92,12 @@ fn with_json_body(written: &[u8]) -> Option<Vec<u8>> {
     let request_id = uuid::Uuid::new_v4().to_string();
     tracing::debug!(request_id, status = code, "unparsable request");
     let body = serde_json::json!({ "status": reason, "error": error, "request_id": request_id }).to_string();
-    let rest = head.replacen("\r\ncontent-length: 0", "", 1);
+    let mut rest = head.replacen("\r\ncontent-length: 0", "", 1);
+    // hyper closes the connection after an unparsable request: the answer must say so, or the
+    // client sends its next request into a closed connection.
+    if !rest.to_ascii_lowercase().contains("\r\nconnection: close") {
+        rest.push_str("\r\nconnection: close");
+    }
     Some(
         format!(
             "{rest}\r\ncontent-type: application/json\r\nx-request-id: {request_id}\r\ncontent-length: {}\r\n\r\n{body}",
@@ -105,6 +110,14 @@ fn with_json_body(written: &[u8]) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hypers_answer_says_that_it_closes_the_connection() {
+        let hyper = b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-length: 0\r\ndate: x\r\n\r\n";
+        let answer = String::from_utf8(with_json_body(hyper).unwrap()).unwrap();
+        let (head, _) = answer.split_once("\r\n\r\n").unwrap();
+        assert_eq!(head.matches("connection: close").count(), 1, "{head}");
+    }
 
     #[test]
     fn hypers_bodiless_4xx_gets_a_json_body() {

@@ -187,6 +187,117 @@ async fn unparsable_and_oversized_requests_get_json_errors() {
     .expect("client thread");
 }
 
+/// Sends a request whose head and body go out separately (as clients write them), then a
+/// `GET /health` on the same connection. The first answer is `expected`, and either it says
+/// `connection: close` (and the server closes) or the second request is answered too: no answer
+/// may leave the client with a connection that silently drops its next request.
+fn assert_keep_alive_honest(addr: SocketAddr, case: &str, head: &[u8], body: &[u8], expected: u16) -> bool {
+    let mut stream = connect(addr);
+    stream.write_all(head).expect("send the head");
+    std::thread::sleep(Duration::from_millis(50));
+    // The server may answer before reading all of it, and close; the answer must then say so.
+    let mut writer = stream.try_clone().expect("clone the socket");
+    let body = body.to_vec();
+    let sending = std::thread::spawn(move || writer.write_all(&body).is_ok());
+    let (status, first, _) = answer(&mut stream);
+    let sent_whole_body = sending.join().expect("writer thread");
+    assert_eq!(status, expected, "{case}: {first}");
+    if first.contains("connection: close") {
+        assert!(closed_by_server(&mut stream), "{case}: said close but kept the connection open");
+        return false;
+    }
+    assert!(sent_whole_body, "{case}: the connection broke while the body was sent");
+    let sent = stream.write_all(b"GET /health HTTP/1.1\r\nhost: x\r\n\r\n");
+    sent.unwrap_or_else(|err| panic!("{case}: the connection broke after an answer that kept it: {err}"));
+    // `answer` fails the test if the connection closes first.
+    answer(&mut stream);
+    true
+}
+
+const TOKEN_BODY: &[u8] = br#"{"countryCode":"GB"}"#;
+
+fn post_token_head(headers: &str, length: usize) -> Vec<u8> {
+    format!("POST /api/v0/token HTTP/1.1\r\nhost: x\r\n{headers}content-length: {length}\r\n\r\n").into_bytes()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_before_the_body_is_read_keep_the_connection_or_say_close() {
+    let limits = ApiConfig { body_read_timeout_ms: 300, ..ApiConfig::default() };
+    let addr = start(None, limits).await;
+    tokio::task::spawn_blocking(move || {
+        // A small body already on its way is read, and the connection kept.
+        let wrong_type = post_token_head("content-type: text/plain\r\n", TOKEN_BODY.len());
+        assert!(assert_keep_alive_honest(addr, "415", &wrong_type, TOKEN_BODY, 415), "415 closed the connection");
+        let big_head = format!("content-type: application/json\r\nx-big: {}\r\n", "a".repeat(20_000));
+        let big_head = post_token_head(&big_head, TOKEN_BODY.len());
+        assert!(assert_keep_alive_honest(addr, "431", &big_head, TOKEN_BODY, 431), "431 closed the connection");
+        // A body too large, or one that stops coming, is not waited for: the answer says close.
+        // (413 comes when the body passes the limit, 1 MiB, of the 2 MiB it announced.)
+        let too_large = post_token_head("content-type: application/json\r\n", 2 << 20);
+        assert!(!assert_keep_alive_honest(addr, "413", &too_large, &vec![b' '; (1 << 20) + 4096], 413));
+        let stalled = post_token_head("content-type: application/json\r\n", 100);
+        assert!(!assert_keep_alive_honest(addr, "408", &stalled, b"{\"countryCode\"", 408));
+    })
+    .await
+    .expect("client thread");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shed_request_keeps_its_connection() {
+    let limits = ApiConfig { max_concurrent_requests: 1, body_read_timeout_ms: 2_000, ..ApiConfig::default() };
+    let addr = start(None, limits).await;
+    tokio::task::spawn_blocking(move || {
+        let mut stalled = connect(addr);
+        stalled.write_all(&post_token_head("content-type: application/json\r\n", 100)).expect("send");
+        std::thread::sleep(Duration::from_millis(200));
+        let head = post_token_head("content-type: application/json\r\n", TOKEN_BODY.len());
+        let kept = assert_keep_alive_honest(addr, "503 shed", &head, TOKEN_BODY, 503);
+        drop(stalled);
+        assert!(kept, "a shed request closed its connection");
+    })
+    .await
+    .expect("client thread");
+}
+
+/// The statuses of `GET path` sent by 8 clients over keep-alive connections for a second, with
+/// `during` run 300 ms in.
+fn statuses_under_load(addr: SocketAddr, path: &'static str, during: impl FnOnce()) -> Vec<u16> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let stop = Arc::new(AtomicBool::new(false));
+    let clients: Vec<_> = (0..8)
+        .map(|_| {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let mut statuses = Vec::new();
+                let mut stream = connect(addr);
+                while !stop.load(Ordering::Relaxed) {
+                    stream.write_all(format!("GET {path} HTTP/1.1\r\nhost: x\r\n\r\n").as_bytes()).expect("send");
+                    let (status, head, _) = answer(&mut stream);
+                    statuses.push(status);
+                    if head.contains("connection: close") {
+                        stream = connect(addr);
+                    }
+                }
+                statuses
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    during();
+    std::thread::sleep(Duration::from_millis(700));
+    stop.store(true, Ordering::Relaxed);
+    clients.into_iter().flat_map(|client| client.join().expect("client thread")).collect()
+}
+
+/// A database session killed under load costs at most the one call that was using it: the
+/// breaker opens on a failed health check, not on one connection's error.
+fn assert_one_killed_session_costs_at_most_one_call(addr: SocketAddr, kill: impl FnOnce()) {
+    let statuses = statuses_under_load(addr, "/api/v0/token/absent", kill);
+    let failed = statuses.iter().filter(|status| **status != 404).count();
+    assert!(statuses.len() > 100, "too few requests under load to judge: {}", statuses.len());
+    assert!(failed <= 1, "{failed} of {} calls failed after one session was killed", statuses.len());
+}
+
 #[cfg(feature = "postgres")]
 mod postgres {
     use super::*;
@@ -207,6 +318,43 @@ mod postgres {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_killed_session_costs_at_most_one_call() {
+        let schema = store_postgres::test_support::ScratchSchema::create("manager_kill")
+            .await
+            .unwrap_or_else(|err| panic!("{err}"));
+        // Its own application name, so that the kill finds this store's sessions only.
+        let config = PgStoreConfig { application_name: schema.name.clone(), ..schema.config(8) };
+        let storage = schema.storage(&config).unwrap_or_else(|err| panic!("{err}"));
+        storage.migrate().await.expect("migrate");
+        let addr = start(
+            Some(ConfiguredStore::Postgres(Arc::new(storage.into_store(Arc::new(SystemClock))))),
+            ApiConfig::default(),
+        )
+        .await;
+        let admin = sqlx::PgPool::connect(&schema.url).await.expect("admin connection");
+        let runtime = tokio::runtime::Handle::current();
+        let (application, killer) = (schema.name.clone(), admin.clone());
+        tokio::task::spawn_blocking(move || {
+            assert_one_killed_session_costs_at_most_one_call(addr, || {
+                let killed: Option<bool> = runtime
+                    .block_on(
+                        sqlx::query_scalar(
+                            "SELECT pg_terminate_backend((SELECT pid FROM pg_stat_activity WHERE application_name = $1 LIMIT 1))",
+                        )
+                        .bind(application)
+                        .fetch_one(&killer),
+                    )
+                    .expect("kill");
+                assert_eq!(killed, Some(true), "no session of the store to kill");
+            })
+        })
+        .await
+        .expect("client thread");
+        admin.close().await;
+        schema.drop_now().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_missing_database_is_503_without_internals_and_recovers_on_its_own() {
         let name = format!("maeve_hardening_{}", std::process::id());
         let (store, admin) = store_of_missing_database(&name).await;
@@ -221,6 +369,9 @@ mod postgres {
                     assert!(!text.contains(internal), "{path}: body shows {internal:?}: {text}");
                 }
             }
+            // The breaker is open: its 503 comes before the body is read.
+            let head = post_token_head("content-type: application/json\r\n", TOKEN_BODY.len());
+            assert!(assert_keep_alive_honest(addr, "503 fail-fast", &head, TOKEN_BODY, 503), "fail-fast 503 closed");
         })
         .await
         .expect("client thread");
@@ -246,5 +397,40 @@ mod postgres {
         let (status, head, body) = internal;
         assert_json_error(status, &head, &body, 500);
         assert_eq!(body["error"], "internal error", "{body}");
+    }
+}
+
+#[cfg(feature = "mysql")]
+mod mysql {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_killed_session_costs_at_most_one_call() {
+        let database = store_mysql::test_support::ScratchDatabase::create("manager_kill")
+            .await
+            .unwrap_or_else(|err| panic!("{err}"));
+        let store = database.store(Arc::new(SystemClock), 8).await.unwrap_or_else(|err| panic!("{err}"));
+        let addr = start(Some(ConfiguredStore::Mysql(Arc::new(store))), ApiConfig::default()).await;
+        let admin = sqlx::MySqlPool::connect(&database.server_url).await.expect("admin connection");
+        let runtime = tokio::runtime::Handle::current();
+        let (name, killer) = (database.name.clone(), admin.clone());
+        tokio::task::spawn_blocking(move || {
+            assert_one_killed_session_costs_at_most_one_call(addr, || {
+                runtime.block_on(async {
+                    let id: i64 = sqlx::query_scalar(
+                        "SELECT id FROM information_schema.processlist WHERE db = ? AND id <> CONNECTION_ID() LIMIT 1",
+                    )
+                    .bind(&name)
+                    .fetch_one(&killer)
+                    .await
+                    .expect("a session of the store to kill");
+                    sqlx::query("KILL CONNECTION ?").bind(id).execute(&killer).await.expect("kill");
+                })
+            })
+        })
+        .await
+        .expect("client thread");
+        admin.close().await;
+        database.drop_now().await;
     }
 }

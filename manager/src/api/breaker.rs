@@ -1,9 +1,11 @@
-//! Fail fast while the store is down. The first call that finds the store unavailable opens the
-//! breaker; from then on API requests are answered 503 at once instead of each waiting out the
-//! pool's acquire timeout, and one background probe asks the store's health check every
-//! [`PROBE_INTERVAL`] until it answers, which closes the breaker. Nothing else closes it, so a
-//! flood of requests never reaches a database that is down, and the first request after it is
-//! back finds it within one probe interval.
+//! Fail fast while the store is down. A call that finds the store unavailable is evidence only
+//! that its connection failed (a killed session, a connection the server closed), so it starts a
+//! health check; only if that fails too does the breaker open. From then on API requests are
+//! answered 503 at once instead of each waiting out the pool's acquire timeout, and one
+//! background probe asks the store's health check every [`PROBE_INTERVAL`] until it answers,
+//! which closes the breaker. Nothing else closes it, so a flood of requests never reaches a
+//! database that is down, and the first request after it is back finds it within one probe
+//! interval. A killed session thus costs the one call that was using it, not every client.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -27,6 +29,8 @@ pub const HEALTH_TIMEOUT: Duration = Duration::from_millis(800);
 #[derive(Debug, Default)]
 pub struct Breaker {
     open: AtomicBool,
+    /// A health check confirming an unavailable call's evidence is under way.
+    confirming: AtomicBool,
 }
 
 impl Breaker {
@@ -34,14 +38,25 @@ impl Breaker {
         self.open.load(Ordering::Acquire)
     }
 
-    /// Opens the breaker if `kind` says the store is unavailable, and starts the probe that
-    /// closes it again.
+    /// If `kind` says the store is unavailable, checks the store's health (one check at a time)
+    /// and opens the breaker if that fails too.
     pub fn record(self: &Arc<Self>, kind: ErrorKind, store: &ConfiguredStore) {
-        if kind != ErrorKind::Unavailable || self.open.swap(true, Ordering::AcqRel) {
+        if kind != ErrorKind::Unavailable || self.is_open() || self.confirming.swap(true, Ordering::AcqRel) {
             return;
         }
-        tracing::warn!("store unavailable: answering 503 until its health check passes again");
-        tokio::spawn(self.clone().probe(store.clone()));
+        tokio::spawn(self.clone().confirm(store.clone()));
+    }
+
+    async fn confirm(self: Arc<Self>, store: ConfiguredStore) {
+        let healthy = matches!(tokio::time::timeout(HEALTH_TIMEOUT, store.health()).await, Ok(Ok(())));
+        if healthy {
+            tracing::info!("a store call found its connection unavailable; the store's health check passes");
+        } else if !self.open.swap(true, Ordering::AcqRel) {
+            tracing::warn!("store unavailable: answering 503 until its health check passes again");
+            self.confirming.store(false, Ordering::Release);
+            return self.probe(store).await;
+        }
+        self.confirming.store(false, Ordering::Release);
     }
 
     async fn probe(self: Arc<Self>, store: ConfiguredStore) {

@@ -8,6 +8,7 @@ pub mod emaid;
 mod error;
 mod extract;
 mod http_metrics;
+mod keep_alive;
 mod limits;
 mod location;
 mod ops;
@@ -111,5 +112,7 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn(move |request, next| error::render_errors(retry_after, request, next)))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        // Outermost: it sees every answer, including those made before the body was read.
+        .layer(from_fn(keep_alive::close_unless_body_read))
         .with_state(state)
 }
