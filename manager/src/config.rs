@@ -194,7 +194,7 @@ impl Config {
     /// a message would quote is replaced.
     pub fn parse(text: &str) -> Result<Self, String> {
         let table: toml::Table = toml::from_str(text).map_err(|err| syntax_error(text, &err))?;
-        let secrets = secrets_in(&toml::Value::Table(table.clone()));
+        let secrets = secrets_in(&table);
         Self::parse_table(table).map_err(|message| without_secrets(message, &secrets))
     }
 
@@ -232,31 +232,25 @@ fn syntax_error(text: &str, err: &toml::de::Error) -> String {
 }
 
 /// Every string under a key that may hold a secret (a URL, a password, a token), anywhere in
-/// `value`: what an error message must not quote.
-fn secrets_in(value: &toml::Value) -> Vec<String> {
-    fn strings(value: &toml::Value, found: &mut Vec<String>) {
+/// `table`: what an error message must not quote.
+fn secrets_in(table: &toml::Table) -> Vec<String> {
+    fn in_table(table: &toml::Table, under_secret_key: bool, found: &mut Vec<String>) {
+        for (key, item) in table {
+            let key = key.to_ascii_lowercase();
+            let secret_key = ["url", "password", "secret", "token"].iter().any(|secret| key.contains(secret));
+            in_value(item, under_secret_key || secret_key, found);
+        }
+    }
+    fn in_value(value: &toml::Value, under_secret_key: bool, found: &mut Vec<String>) {
         match value {
-            toml::Value::String(text) if !text.is_empty() => found.push(text.clone()),
-            toml::Value::Array(items) => items.iter().for_each(|item| strings(item, found)),
-            toml::Value::Table(table) => table.values().for_each(|item| strings(item, found)),
+            toml::Value::String(text) if under_secret_key && !text.is_empty() => found.push(text.clone()),
+            toml::Value::Array(items) => items.iter().for_each(|item| in_value(item, under_secret_key, found)),
+            toml::Value::Table(table) => in_table(table, under_secret_key, found),
             _ => {}
         }
     }
     let mut found = Vec::new();
-    match value {
-        toml::Value::Table(table) => {
-            for (key, item) in table {
-                let key = key.to_ascii_lowercase();
-                if ["url", "password", "secret", "token"].iter().any(|secret| key.contains(secret)) {
-                    strings(item, &mut found);
-                } else {
-                    found.extend(secrets_in(item));
-                }
-            }
-        }
-        toml::Value::Array(items) => items.iter().for_each(|item| found.extend(secrets_in(item))),
-        _ => {}
-    }
+    in_table(table, false, &mut found);
     found
 }
 

@@ -7,7 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::backend::{Backend, BackendChoice};
-use crate::command::{Result, cargo, exec, workspace_root};
+use crate::command::{Result, build_manager, exec, workspace_root};
 use crate::database::{self, Scratch};
 
 const SCHEMATHESIS: &str = "schemathesis==4.32.5";
@@ -131,8 +131,7 @@ fn check(root: &Path, schemathesis: &Path, binary: &Path, name: &str, config: &s
 pub fn run(args: Args) -> Result {
     let root = workspace_root();
     let schemathesis = schemathesis(&root)?;
-    exec(&mut cargo(["build", "--quiet", "--bin", "maeve-manager"]))?;
-    let binary = root.join("target/debug/maeve-manager");
+    let binary = build_manager()?;
     // Each run waits on its service and database as much as it computes: all at once take
     // about half as long as one after another on two cores.
     let (root, schemathesis, binary) = (&root, &schemathesis, &binary);

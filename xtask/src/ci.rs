@@ -1,7 +1,7 @@
 //! `cargo xtask ci`: what CI runs, in the order that fails fastest.
 
 use crate::backend::BackendChoice;
-use crate::command::{Result, cargo, clippy, exec};
+use crate::command::{Result, build_manager, cargo, clippy, exec};
 use crate::conformance::run_suite;
 use crate::timings::Timings;
 use crate::{api_check, bench, chaos, codegen, db, dependencies, layering};
@@ -28,11 +28,10 @@ fn steps(t: &mut Timings) -> Result {
         manager_without_sqlite_has_no_sqlite()?;
         manager_without_mysql_has_no_mysql()?;
         // The service as shipped, without the tests' dev-dependencies, which enable features
-        // (tokio's io-util) the service itself must ask for. Built, not checked: its features
-        // resolve as `cargo xtask`'s own build did, so it reuses that build, and api-check and
-        // chaos run this binary (a `-p manager` check would resolve features anew and check
-        // the whole graph again, host crates included: a minute).
-        exec(&mut cargo(["build", "--quiet", "--bin", "maeve-manager"]))?;
+        // (tokio's io-util) the service itself must ask for. Built, not checked: a `-p manager`
+        // check would resolve features anew and check the whole graph again, host crates
+        // included (a minute).
+        build_manager()?;
         // What a subset must still compile, checked without generating code. `cargo test`
         // above ran the manager's tests with every backend, so its unit tests are only
         // compiled here, not run twice.

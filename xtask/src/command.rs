@@ -51,6 +51,14 @@ pub fn clippy() -> Command {
     cargo(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])
 }
 
+/// Builds the service as shipped (the dev profile, without the tests' dev-dependencies) and
+/// returns its path. Its features resolve as `cargo xtask`'s own build did, so it reuses that
+/// build; CI's feature-subset step, api-check and chaos all run this one binary.
+pub fn build_manager() -> Result<PathBuf> {
+    exec(&mut cargo(["build", "--quiet", "--bin", "maeve-manager"]))?;
+    Ok(workspace_root().join("target/debug/maeve-manager"))
+}
+
 /// Runs `command` to completion, inheriting stdio; an unsuccessful exit is an error.
 pub fn exec(command: &mut Command) -> Result {
     let shown = format!("{command:?}");

@@ -49,14 +49,14 @@ impl Breaker {
 
     async fn confirm(self: Arc<Self>, store: ConfiguredStore) {
         let healthy = matches!(tokio::time::timeout(HEALTH_TIMEOUT, store.health()).await, Ok(Ok(())));
+        let opened = !healthy && !self.open.swap(true, Ordering::AcqRel);
+        self.confirming.store(false, Ordering::Release);
         if healthy {
             tracing::info!("a store call found its connection unavailable; the store's health check passes");
-        } else if !self.open.swap(true, Ordering::AcqRel) {
+        } else if opened {
             tracing::warn!("store unavailable: answering 503 until its health check passes again");
-            self.confirming.store(false, Ordering::Release);
-            return self.probe(store).await;
+            self.probe(store).await;
         }
-        self.confirming.store(false, Ordering::Release);
     }
 
     async fn probe(self: Arc<Self>, store: ConfiguredStore) {

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use store_postgres::test_support::ThrowawayCluster;
 
-use crate::command::{Result, cargo, exec, workspace_root};
+use crate::command::{Result, build_manager, workspace_root};
 use judge::Fault;
 use load::Load;
 use process::Manager;
@@ -36,11 +36,10 @@ const MAX_RSS_MIB: u64 = 256;
 
 pub fn run() -> Result {
     let root = workspace_root();
-    // The build api-check and the tests already made: on this project's two-core CI machine a
+    // The dev build CI already made (`build_manager`): on this project's two-core CI machine a
     // release build of the manager costs six minutes, which the CI time limit cannot spare. Its
     // dependencies are optimised (opt-level 1), so the figures are close to a release build's.
-    exec(&mut cargo(["build", "--quiet", "--bin", "maeve-manager"]))?;
-    let binary = root.join("target/debug/maeve-manager");
+    let binary = build_manager()?;
     let dir = root.join("target/chaos");
     std::fs::create_dir_all(&dir).map_err(|err| err.to_string())?;
     let cluster = ThrowawayCluster::start("chaos")?;
