@@ -86,10 +86,15 @@ impl ConfiguredStore {
     #[cfg(feature = "sqlite")]
     async fn sqlite(config: &StorageConfig, metrics: &Metrics) -> Result<Self, String> {
         let settings = &config.sqlite;
-        // Opening creates the file if missing and always applies pending migrations.
+        // Opening creates the file if missing and always applies pending migrations. A new file
+        // is said at warn level: after a lost volume it is the first sign of an empty store.
+        let created = !settings.path.exists();
         let storage =
             store_sqlite::SqliteStorage::open(settings).await.map_err(|err| format!("[storage.sqlite]: {err}"))?;
         let path = std::path::absolute(storage.path()).unwrap_or_else(|_| storage.path().to_owned());
+        if created {
+            tracing::warn!(path = %path.display(), "no SQLite database at this path: created an empty one");
+        }
         tracing::info!(path = %path.display(), synchronous = ?settings.synchronous, "SQLite database opened");
         Ok(ConfiguredStore::Sqlite(Arc::new(with_metrics(
             metrics,

@@ -11,7 +11,7 @@ impl CertificateStorage for SqliteStorage {
             certificate_hash,
             pem,
         )
-        .execute(&self.writer)
+        .execute(self.writer()?)
         .await
         .map_err(map)?;
         Ok(())
@@ -27,7 +27,7 @@ impl CertificateStorage for SqliteStorage {
 
     async fn delete_certificate(&self, certificate_hash: &str) -> StoreResult<()> {
         sqlx::query!("DELETE FROM certificate WHERE certificate_hash = ?1", certificate_hash)
-            .execute(&self.writer)
+            .execute(self.writer()?)
             .await
             .map_err(map)?;
         Ok(())

@@ -24,7 +24,7 @@ impl ChargeStationAuthStorage for SqliteStorage {
             auth.base64_sha256_password,
             auth.invalid_username_allowed,
         )
-        .execute(&self.writer)
+        .execute(self.writer()?)
         .await
         .map_err(map)?;
         Ok(())
@@ -56,7 +56,7 @@ impl ChargeStationSettingsStorage for SqliteStorage {
         charge_station_id: &str,
         settings: &ChargeStationSettings,
     ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await.map_err(map)?;
+        let mut tx = self.begin_write().await?;
         sqlx::query!(
             "INSERT INTO charge_station_settings (charge_station_id) VALUES (?1) ON CONFLICT DO NOTHING",
             charge_station_id,
@@ -133,7 +133,7 @@ impl ChargeStationSettingsStorage for SqliteStorage {
     async fn delete_charge_station_settings(&self, charge_station_id: &str) -> StoreResult<()> {
         // Keys go with the record (ON DELETE CASCADE), in the same statement.
         sqlx::query!("DELETE FROM charge_station_settings WHERE charge_station_id = ?1", charge_station_id)
-            .execute(&self.writer)
+            .execute(self.writer()?)
             .await
             .map_err(map)?;
         Ok(())
@@ -152,7 +152,7 @@ impl ChargeStationRuntimeDetailsStorage for SqliteStorage {
             charge_station_id,
             details.ocpp_version,
         )
-        .execute(&self.writer)
+        .execute(self.writer()?)
         .await
         .map_err(map)?;
         Ok(())
@@ -179,7 +179,7 @@ impl ChargeStationInstallCertificatesStorage for SqliteStorage {
         charge_station_id: &str,
         certificates: &ChargeStationInstallCertificates,
     ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await.map_err(map)?;
+        let mut tx = self.begin_write().await?;
         sqlx::query!(
             "INSERT INTO charge_station_install_certificates (charge_station_id) VALUES (?1) ON CONFLICT DO NOTHING",
             charge_station_id,
@@ -284,7 +284,7 @@ impl ChargeStationTriggerMessageStorage for SqliteStorage {
             trigger_message.trigger_status.as_str(),
             send_after,
         )
-        .execute(&self.writer)
+        .execute(self.writer()?)
         .await
         .map_err(map)?;
         Ok(())
@@ -292,7 +292,7 @@ impl ChargeStationTriggerMessageStorage for SqliteStorage {
 
     async fn delete_charge_station_trigger_message(&self, charge_station_id: &str) -> StoreResult<()> {
         sqlx::query!("DELETE FROM charge_station_trigger_message WHERE charge_station_id = ?1", charge_station_id)
-            .execute(&self.writer)
+            .execute(self.writer()?)
             .await
             .map_err(map)?;
         Ok(())

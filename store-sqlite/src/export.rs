@@ -196,7 +196,7 @@ impl ExportStorage for SqliteStorage {
     async fn import_transaction(&self, transaction: &Transaction, ended_at: Option<DateTime<Utc>>) -> StoreResult<()> {
         let t = transaction;
         let write = TransactionWrite::import(t, ended_at);
-        let mut db = self.begin_write().await.map_err(map)?;
+        let mut db = self.begin_write().await?;
         sqlx::query!(
             "DELETE FROM meter_value WHERE charge_station_id = ?1 AND transaction_id = ?2",
             t.charge_station_id,

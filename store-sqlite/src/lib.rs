@@ -12,6 +12,7 @@ mod charge_station;
 mod config;
 mod error;
 mod export;
+mod file_identity;
 mod location;
 mod ocpi;
 #[cfg(feature = "test-support")]
@@ -28,6 +29,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqlitePool, SqlitePoo
 use sqlx::{Sqlite, Transaction};
 use store_core::{Clock, ErrorKind, Storage, Store, StoreError, StoreResult};
 
+use crate::file_identity::FileIdentity;
+
 // Rows map to domain types in the code SQLite shares with MySQL.
 use store_rows as rows;
 
@@ -41,6 +44,7 @@ pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 #[derive(Debug, Clone)]
 pub struct SqliteStorage {
     path: PathBuf,
+    file: FileIdentity,
     writer: SqlitePool,
     readers: SqlitePool,
 }
@@ -63,17 +67,22 @@ impl SqliteStorage {
                     .with_source(err)
             })?;
         }
+        create_private(&config.path)?;
         let options = config.connect_options();
         // Connections are kept for the life of the store: opening one reads the schema, and
         // each keeps its prepared statements.
         let writer = connect_writer(config, options.clone()).await?;
+        let file = FileIdentity::of(&config.path).map_err(|err| {
+            StoreError::new(ErrorKind::Unavailable, format!("cannot read SQLite database {}", config.path.display()))
+                .with_source(err)
+        })?;
         migrate(&writer).await?;
         let readers = SqlitePoolOptions::new()
             .max_connections(config.max_readers.max(1))
             .idle_timeout(None)
             .max_lifetime(None)
             .connect_lazy_with(options.pragma("query_only", "ON"));
-        Ok(SqliteStorage { path: config.path.clone(), writer, readers })
+        Ok(SqliteStorage { path: config.path.clone(), file, writer, readers })
     }
 
     /// The engine over this storage, whose generated timestamps come from `clock`.
@@ -86,8 +95,9 @@ impl SqliteStorage {
         &self.path
     }
 
-    /// One cheap statement on a reading connection.
+    /// One cheap statement on a reading connection, and the path still leads to the file opened.
     pub async fn health(&self) -> StoreResult<()> {
+        self.file.check(&self.path)?;
         sqlx::query!("SELECT 1 AS one").fetch_one(&self.readers).await.map_err(error::map)?;
         Ok(())
     }
@@ -99,13 +109,41 @@ impl SqliteStorage {
         self.writer.close().await;
     }
 
+    /// The writing connection's pool, if the path still leads to the file opened: a write into
+    /// a removed file would be acknowledged and lost.
+    fn writer(&self) -> StoreResult<&SqlitePool> {
+        self.file.check(&self.path)?;
+        Ok(&self.writer)
+    }
+
     /// A write transaction holding SQLite's write lock from its first statement on.
-    async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
-        self.writer.begin_with("BEGIN IMMEDIATE").await
+    async fn begin_write(&self) -> StoreResult<Transaction<'static, Sqlite>> {
+        self.writer()?.begin_with("BEGIN IMMEDIATE").await.map_err(error::map)
     }
 }
 
-/// The writing connection. Connecting switches the file to WAL, and on a new file (still in
+/// Creates the database file readable and writable by its owner only, if it does not exist:
+/// it holds password hashes and OCPI tokens. SQLite gives the `-wal` and `-shm` files it creates
+/// the mode of the database file. An existing file keeps the mode its owner gave it.
+fn create_private(path: &Path) -> StoreResult<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(err) => {
+            Err(StoreError::new(ErrorKind::Unavailable, format!("cannot create SQLite database {}", path.display()))
+                .with_source(err))
+        }
+    }
+}
+
+/// The writing connection. A connection is replaced when it comes out of the pool still counting
+/// an open transaction: when SQLite rolls a transaction back by itself (a COMMIT that found the
+/// disk full), sqlx's ROLLBACK fails and its count stays at one, and every later `BEGIN` on that
+/// connection would fail, so the store would refuse writes until a restart. Connecting switches the file to WAL, and on a new file (still in
 /// rollback-journal mode) another process or store switching it at the same moment can make
 /// SQLite answer "busy" at once instead of waiting out the busy timeout (it refuses to let two
 /// readers wait for each other's write lock). Connecting changes nothing else, so it is tried
@@ -119,6 +157,9 @@ async fn connect_writer(config: &SqliteStoreConfig, options: SqliteConnectOption
             .min_connections(1)
             .idle_timeout(None)
             .max_lifetime(None)
+            .before_acquire(|connection, _| {
+                Box::pin(async move { Ok(!sqlx::Connection::is_in_transaction(connection)) })
+            })
             .connect_with(options.clone())
             .await;
         match connected {

@@ -30,7 +30,7 @@ impl LocationStorage for SqliteStorage {
             location.parking_type,
             location.postal_code,
         )
-        .execute(&self.writer)
+        .execute(self.writer()?)
         .await
         .map_err(map)?;
         Ok(())

@@ -14,7 +14,7 @@ impl OcpiStorage for SqliteStorage {
             token,
             registration.status.as_str(),
         )
-        .execute(&self.writer)
+        .execute(self.writer()?)
         .await
         .map_err(map)?;
         Ok(())
@@ -35,7 +35,7 @@ impl OcpiStorage for SqliteStorage {
 
     async fn delete_registration_details(&self, token: &str) -> StoreResult<()> {
         sqlx::query!("DELETE FROM ocpi_registration WHERE token = ?1", token)
-            .execute(&self.writer)
+            .execute(self.writer()?)
             .await
             .map_err(map)?;
         Ok(())
@@ -51,7 +51,7 @@ impl OcpiStorage for SqliteStorage {
             party.url,
             party.token,
         )
-        .execute(&self.writer)
+        .execute(self.writer()?)
         .await
         .map_err(map)?;
         Ok(())

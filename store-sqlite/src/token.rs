@@ -31,7 +31,7 @@ impl TokenStorage for SqliteStorage {
             token.cache_mode.as_str(),
             last_updated,
         )
-        .execute(&self.writer)
+        .execute(self.writer()?)
         .await
         .map_err(map)?;
         Ok(())

@@ -19,7 +19,7 @@ impl SqliteStorage {
         meter_values: &[MeterValue],
         write: TransactionWrite<'_>,
     ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await.map_err(map)?;
+        let mut tx = self.begin_write().await?;
         upsert(&mut tx, charge_station_id, transaction_id, meter_values, write).await?;
         tx.commit().await.map_err(map)
     }
@@ -170,7 +170,7 @@ impl RetentionStorage for SqliteStorage {
     async fn prune_ended_transactions(&self, ended_before: DateTime<Utc>, limit: usize) -> StoreResult<Pruned> {
         let ended_before = micros(ended_before);
         let limit = sql_count(limit);
-        let mut tx = self.begin_write().await.map_err(map)?;
+        let mut tx = self.begin_write().await?;
         let meter_values = sqlx::query!(
             r#"DELETE FROM meter_value WHERE (charge_station_id, transaction_id) IN (
                    SELECT charge_station_id, transaction_id FROM charging_transaction
